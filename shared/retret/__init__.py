@@ -1,0 +1,1 @@
+"""Common library of the Retret services (the project's own `shared/`)."""

@@ -1,0 +1,36 @@
+"""The one beat for all services: it only knows task names and queues (`celery --app retret.beat beat`)."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .celery_factory import make_celery
+from .config import env_str, load_common
+from .events.catalogue import sources
+from .events.subscriptions import SUBSCRIPTIONS
+from .queues import NOTIFICATIONS, queue_name
+
+
+def beat_schedule(settings) -> dict:
+    bus = settings.bus
+    schedule = {}
+    for source in sorted(sources()):
+        schedule[f"{source}-relay"] = {"task": f"{source}.relay_outbox", "schedule": bus.relay_seconds,
+                                       "options": {"queue": queue_name(source), "expires": bus.relay_seconds * 4}}
+        schedule[f"{source}-heartbeat"] = {"task": f"{source}.publish_heartbeat", "schedule": bus.heartbeat_seconds,
+                                           "options": {"queue": queue_name(source)}}
+    for consumer in sorted(SUBSCRIPTIONS):
+        schedule[f"{consumer}-replays"] = {"task": f"{consumer}.request_replays", "schedule": bus.scan_seconds,
+                                           "options": {"queue": queue_name(consumer)}}
+    # Due work is rows with a due time; beat scans for them (no countdown/eta inside Celery).
+    schedule["notifications-due"] = {"task": f"{NOTIFICATIONS}.send_due", "schedule": bus.scan_seconds,
+                                     "options": {"queue": queue_name(NOTIFICATIONS)}}
+    return schedule
+
+
+settings = load_common("beat")
+celery = make_celery(None, settings)
+celery.conf.beat_schedule = beat_schedule(settings)
+celery.conf.beat_schedule_filename = env_str(
+    "BEAT_SCHEDULE_FILE", os.path.join(tempfile.gettempdir(), "retret-celerybeat-schedule"))
+app = celery

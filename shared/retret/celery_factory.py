@@ -1,0 +1,43 @@
+"""The Celery factory: the reliable settings of DESIGN §3, the same for every service."""
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from .config import CommonSettings
+from .queues import queue_name
+
+
+def celery_config(settings: CommonSettings, service: str | None) -> dict:
+    conf = {
+        "broker_url": settings.redis_url,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "task_ignore_result": True,
+        "result_backend": None,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_hijack_root_logger": False,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 2,
+        "broker_transport_options": {
+            "visibility_timeout": settings.celery_visibility_timeout,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 10,
+        },
+        "task_create_missing_queues": True,
+        "enable_utc": True,
+    }
+    if service:
+        conf["task_default_queue"] = queue_name(service)
+        conf["task_queues"] = (Queue(queue_name(service)), Queue(queue_name(service, bulk=True)))
+    return conf
+
+
+def make_celery(service: str | None, settings: CommonSettings) -> Celery:
+    """A Celery app for `service` (its worker consumes `<service>` and `<service>.bulk`)."""
+    app = Celery(service or "retret")
+    app.conf.update(celery_config(settings, service))
+    return app

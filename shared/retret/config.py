@@ -1,0 +1,118 @@
+"""One way to read configuration: environment variables, documented in .env.example."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; raised at start-up, never per request."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = env_str(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEV_SECRET = "development-only-secret-change-me"
+
+
+@dataclass(frozen=True)
+class BusSettings:
+    relay_seconds: float = 5.0
+    heartbeat_seconds: float = 60.0
+    scan_seconds: float = 15.0
+    gap_grace_seconds: float = 30.0
+    replay_page_size: int = 500
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    """Settings every service reads."""
+
+    service: str
+    app_env: str
+    redis_url: str
+    database_url: str
+    jwt_secret: str
+    celery_visibility_timeout: int
+    celery_queue_prefix: str
+    cors_origins: list[str]
+    bus: BusSettings = field(default_factory=BusSettings)
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+
+def _secret(name: str, app_env: str) -> str:
+    value = env_str(name)
+    if value:
+        return value
+    if app_env == "production":
+        raise ConfigError(f"{name} must be set when APP_ENV=production")
+    return DEV_SECRET
+
+
+def load_common(service: str) -> CommonSettings:
+    """Read the common settings for `service` (its database URL is `<SERVICE>_DATABASE_URL`)."""
+    app_env = env_str("APP_ENV", "development")
+    if app_env not in ("development", "production", "test"):
+        raise ConfigError(f"APP_ENV must be development or production, got {app_env!r}")
+    default_db = f"sqlite:///{os.path.abspath(os.path.join('var', service + '.db'))}"
+    return CommonSettings(
+        service=service,
+        app_env=app_env,
+        redis_url=env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        database_url=env_str(f"{service.upper()}_DATABASE_URL", default_db),
+        jwt_secret=_secret("JWT_SECRET", app_env),
+        celery_visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        celery_queue_prefix=env_str("CELERY_QUEUE_PREFIX", "") or "",
+        cors_origins=env_list("CORS_ORIGINS"),
+        bus=BusSettings(
+            relay_seconds=env_float("BUS_RELAY_SECONDS", 5.0),
+            heartbeat_seconds=env_float("BUS_HEARTBEAT_SECONDS", 60.0),
+            scan_seconds=env_float("BUS_SCAN_SECONDS", 15.0),
+            gap_grace_seconds=env_float("BUS_GAP_GRACE_SECONDS", 30.0),
+            replay_page_size=env_int("BUS_REPLAY_PAGE_SIZE", 500),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Development helpers started by `make run` (not used in production)."""

@@ -1,0 +1,74 @@
+"""The base every service's Flask app starts from: smorest API, errors, auth scheme, CORS, trace ids, health."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, g, request
+from flask_cors import CORS
+from flask_smorest import Api
+
+from ..config import CommonSettings
+from ..logs import configure_logging
+from ..tracing import reset_trace_id, set_trace_id
+from .errors import ProblemSchema, http_exception_response, install_error_handlers
+from .health import LATENCY, REQUESTS, health_blueprint
+
+TRACE_HEADER = "X-Request-ID"
+
+
+class RetretApi(Api):
+    """flask-smorest with problem+json as the one error shape, in code and in the OpenAPI document."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return http_exception_response(error)
+
+
+def create_base_app(settings: CommonSettings, title: str, description: str, ping_database) -> tuple[Flask, Api]:
+    configure_logging(settings.service)
+    app = Flask(settings.service)
+    app.config.update(
+        SERVICE=settings.service, JWT_SECRET=settings.jwt_secret, REDIS_URL=settings.redis_url,
+        API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    api = RetretApi(app)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        CORS(app, origins=settings.cors_origins, expose_headers=[TRACE_HEADER])
+    app.register_blueprint(health_blueprint(ping_database))
+    _trace_requests(app, settings.service)
+    return app, api
+
+
+def _trace_requests(app: Flask, service: str) -> None:
+    @app.before_request
+    def _start():
+        incoming = request.headers.get(TRACE_HEADER, "")
+        g.trace_token = set_trace_id(incoming[:64] if incoming.isprintable() and incoming else None)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        from ..tracing import current_trace_id
+        response.headers[TRACE_HEADER] = current_trace_id()
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
+        if "started" in g:
+            LATENCY.labels(service, endpoint).observe(time.perf_counter() - g.started)
+        return response
+
+    @app.teardown_request
+    def _end(_exc):
+        token = g.pop("trace_token", None)
+        if token is not None:
+            reset_trace_id(token)

@@ -1,0 +1,1 @@
+"""Pure domain rules shared by the Retret services (no Flask, Celery or DB)."""

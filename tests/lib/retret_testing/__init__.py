@@ -1,0 +1,1 @@
+"""Test infrastructure: real PostgreSQL databases, a private Redis, Celery worker processes, an SMTP server."""

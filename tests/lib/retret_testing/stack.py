@@ -1,0 +1,116 @@
+"""The whole system for integration tests: three databases, a private Redis, an SMTP server, the three
+Celery workers and beat as real processes (the same commands as the Procfile), the APIs in-process."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+
+from .infra import REPO, SERVICES, RedisServer, create_pg_database, drop_pg_database, migrate, wait_for
+from .smtp import SmtpServer
+
+FAST_BUS = {
+    "BUS_RELAY_SECONDS": "1", "BUS_HEARTBEAT_SECONDS": "2", "BUS_SCAN_SECONDS": "1", "BUS_GAP_GRACE_SECONDS": "2",
+    "CELERY_VISIBILITY_TIMEOUT": "10", "NOTIFICATIONS_STUCK_SECONDS": "30",
+}
+
+
+class Stack:
+    def __init__(self, base_env: dict, backend: str = "postgresql"):
+        self.backend = backend
+        self.tmp = tempfile.mkdtemp(prefix="retret-stack-")
+        self.redis = RedisServer()
+        self.smtp = SmtpServer()
+        self.urls: dict[str, str] = {}
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.env = {**base_env, **FAST_BUS, "CELERY_QUEUE_PREFIX": f"it{uuid.uuid4().hex[:6]}-",
+                    "BEAT_SCHEDULE_FILE": os.path.join(self.tmp, "beat-schedule")}
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> "Stack":
+        self.redis.start()
+        self.smtp.start()
+        for service in SERVICES:
+            url = (create_pg_database(service[:5]) if self.backend == "postgresql"
+                   else f"sqlite:///{os.path.join(self.tmp, service + '.db')}")
+            migrate(service, url)
+            self.urls[service] = url
+            self.env[f"{service.upper()}_DATABASE_URL"] = url
+        self.env.update(REDIS_URL=self.redis.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(self.smtp.port))
+        for service in SERVICES:
+            self.start_worker(service)
+        self.start_process("beat", ["--app", "retret.beat", "beat", "--loglevel", "INFO"])
+        return self
+
+    def start_process(self, name: str, celery_args: list[str]) -> None:
+        log = open(os.path.join(self.tmp, f"{name}.log"), "ab")
+        env = {**os.environ, **self.env}
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "celery", *celery_args], env=env,
+                                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+                                            start_new_session=True)
+
+    def start_worker(self, service: str) -> None:
+        # As in the Procfile, but one process each: 2 cores must carry three workers, beat and the tests.
+        self.start_process(service, ["--app", f"{service}.worker", "worker", "--loglevel", "INFO",
+                                     "--concurrency", "1", "--without-gossip", "--without-mingle",
+                                     "--hostname", f"{service}@%h"])
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        self.smtp.stop()
+        self.redis.cleanup()
+        if self.backend == "postgresql":
+            for url in self.urls.values():
+                drop_pg_database(url)
+
+    def logs(self) -> str:
+        out = []
+        for name in self.procs:
+            path = os.path.join(self.tmp, f"{name}.log")
+            with open(path, errors="replace") as fh:
+                out.append(f"===== {name}\n" + fh.read()[-6000:])
+        return "\n".join(out)
+
+    # ------------------------------------------------------------------ controls
+    @contextmanager
+    def paused(self, service: str):
+        """Freeze a worker (SIGSTOP) so that messages wait in its queue, then let it go."""
+        pgid = self.procs[service].pid
+        os.killpg(pgid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.killpg(pgid, signal.SIGCONT)
+
+    def queue(self, service: str) -> str:
+        return f"{self.env['CELERY_QUEUE_PREFIX']}{service}"
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Every worker has registered with the broker (it consumes its queue)."""
+        def ready():
+            for name in SERVICES:
+                path = os.path.join(self.tmp, f"{name}.log")
+                if not os.path.exists(path) or b"ready." not in open(path, "rb").read():
+                    return False
+            return True
+        wait_for(ready, timeout, message=f"workers ready\n{self.logs()}")
+
+    def idle(self, service: str, timeout: float = 30) -> None:
+        """The queue is drained and nothing is in flight (kombu keeps in-flight messages in `unacked`)."""
+        client = self.redis.client()
+        def drained():
+            return client.llen(self.queue(service)) == 0 and client.hlen("unacked") == 0
+        wait_for(drained, timeout, message=f"{service} idle")
+        time.sleep(0.3)
