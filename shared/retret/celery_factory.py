@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import setup_logging
 from kombu import Queue
 
 from .config import CommonSettings
+from .logs import configure_logging
 from .queues import queue_name
 
 
@@ -40,4 +42,9 @@ def make_celery(service: str | None, settings: CommonSettings) -> Celery:
     """A Celery app for `service` (its worker consumes `<service>` and `<service>.bulk`)."""
     app = Celery(service or "retret")
     app.conf.update(celery_config(settings, service))
+
+    @setup_logging.connect(weak=False)
+    def _json_logs(**_kwargs):  # workers log JSON lines with the trace id, like the APIs
+        configure_logging(service or "beat")
+
     return app

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import threading
 import time
 import uuid
@@ -12,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterator, Mapping
 
 from marshmallow import ValidationError
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, dict], None]
 OUTBOX_FLAG = "retret_outbox_written"
-# How long the nudge stays quiet after the broker failed once: an API must not pay a timeout per request.
+# After a failed nudge the nudger rests; meanwhile beat's relay schedule covers.
 NUDGE_QUIET_SECONDS = 5.0
 MAX_GAP_SPAN = 100_000
 
@@ -62,8 +63,9 @@ class Bus:
         self.tables = tables
         self.celery = celery_app
         self.settings = settings
-        self._nudge_quiet_until = 0.0
-        self._nudge_lock = threading.Lock()
+        self._nudge_wanted = threading.Event()
+        self._nudger: threading.Thread | None = None
+        self._nudger_pid: int | None = None
 
     # ------------------------------------------------------------------ producer side
     def record(self, session: Session, type_name: str, data: Mapping, retreat_id: str | None = None) -> str:
@@ -98,17 +100,23 @@ class Bus:
             self.nudge()
 
     def nudge(self) -> None:
-        """Ask the relay to run now. Never blocks or fails the caller when the broker is down."""
-        if time.monotonic() < self._nudge_quiet_until:
-            return
-        try:
-            self.celery.send_task(
-                f"{self.service}.relay_outbox", queue=queue_name(self.service), retry=False,
-            )
-        except Exception as exc:  # noqa: BLE001 - beat runs the relay anyway
-            with self._nudge_lock:
-                self._nudge_quiet_until = time.monotonic() + NUDGE_QUIET_SECONDS
-            log.warning("relay nudge failed; beat will relay", extra={"error": str(exc)})
+        """Ask the relay to run now, from a background thread: a request never waits on the broker (redis-py
+        retries a refused connection for about two seconds), and beat runs the relay anyway."""
+        if self._nudger is None or self._nudger_pid != os.getpid():  # first use, or a forked child
+            self._nudger_pid = os.getpid()
+            self._nudger = threading.Thread(target=self._nudge_loop, name=f"{self.service}-nudge", daemon=True)
+            self._nudger.start()
+        self._nudge_wanted.set()
+
+    def _nudge_loop(self) -> None:
+        while True:
+            self._nudge_wanted.wait()
+            self._nudge_wanted.clear()  # nudges that arrive while sending coalesce into the next one
+            try:
+                self.celery.send_task(f"{self.service}.relay_outbox", queue=queue_name(self.service), retry=False)
+            except Exception as exc:  # noqa: BLE001 - beat relays anyway
+                log.warning("relay nudge failed; beat will relay: %s", exc)
+                time.sleep(NUDGE_QUIET_SECONDS)
 
     @contextmanager
     def _relay_lock(self):
@@ -150,8 +158,10 @@ class Bus:
             ids = conn.execute(
                 select(outbox.c.id).where(outbox.c.sequence.is_(None)).order_by(outbox.c.id).limit(batch)
             ).scalars().all()
-            for offset, row_id in enumerate(ids, start=1):
-                conn.execute(update(outbox).where(outbox.c.id == row_id).values(sequence=last + offset))
+            if ids:
+                conn.execute(update(outbox).where(outbox.c.id == bindparam("row_id"))
+                             .values(sequence=bindparam("new_sequence")),
+                             [{"row_id": i, "new_sequence": last + n} for n, i in enumerate(ids, start=1)])
 
     def _publish_pending(self, conn, batch: int) -> tuple[int, bool]:
         outbox = self.tables.outbox
@@ -160,20 +170,20 @@ class Bus:
                 select(outbox).where(outbox.c.published_at.is_(None), outbox.c.sequence.is_not(None))
                 .order_by(outbox.c.sequence).limit(batch)
             ).mappings().all()
-        sent = 0
+        sent: list[int] = []
+        complete = True
         try:
             for row in rows:
                 for subscription in subscribers_of(self.service):
                     self._send_event(row, subscription.subscriber)
-                with conn.begin():
-                    conn.execute(update(outbox).where(outbox.c.id == row["id"]).values(published_at=clock.now()))
-                sent += 1
-        except Exception as exc:  # noqa: BLE001 - broker down: rows stay unpublished, the next run resends
-            log.warning("relay could not publish: %s", exc, exc_info=True)
-            if conn.in_transaction():
-                conn.rollback()
-            return sent, False
-        return sent, True
+                sent.append(row["id"])
+        except Exception as exc:  # noqa: BLE001 - broker down: the rest stays unpublished, the next run resends
+            log.warning("relay could not publish: %s", exc)
+            complete = False
+        if sent:
+            with conn.begin():
+                conn.execute(update(outbox).where(outbox.c.id.in_(sent)).values(published_at=clock.now()))
+        return len(sent), complete
 
     def _send_event(self, row: Mapping, subscriber: str) -> None:
         envelope = self.envelope_for(row, subscriber)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
@@ -11,7 +13,7 @@ LATENCY = Histogram("retret_http_request_seconds", "HTTP request latency", ["ser
 
 def redis_state(url: str) -> str:
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=Retry(NoBackoff(), 0))
         client.ping()
         return "up"
     except redis.RedisError:

@@ -1,0 +1,41 @@
+import pytest
+
+from retret.celery_factory import celery_config
+from retret.config import ConfigError, env_bool, load_common
+
+
+def test_production_requires_secrets(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    with pytest.raises(ConfigError, match="JWT_SECRET"):
+        load_common("registration")
+
+
+def test_bool_values(monkeypatch):
+    monkeypatch.setenv("SMTP_STARTTLS", "True")
+    assert env_bool("SMTP_STARTTLS", False) is True
+    monkeypatch.setenv("SMTP_STARTTLS", "maybe")
+    with pytest.raises(ConfigError):
+        env_bool("SMTP_STARTTLS", False)
+
+
+def test_celery_settings_are_the_reliable_ones(monkeypatch):
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "42")
+    monkeypatch.setenv("CELERY_QUEUE_PREFIX", "ci7-")
+    conf = celery_config(load_common("reporting"), "reporting")
+    assert conf["accept_content"] == ["json"] and conf["task_serializer"] == "json"
+    assert conf["task_acks_late"] and conf["task_reject_on_worker_lost"]
+    assert conf["worker_prefetch_multiplier"] == 1 and conf["task_ignore_result"]
+    assert conf["broker_transport_options"]["visibility_timeout"] == 42
+    assert conf["task_default_queue"] == "ci7-reporting"
+    assert [q.name for q in conf["task_queues"]] == ["ci7-reporting", "ci7-reporting.bulk"]
+
+
+def test_beat_schedules_relays_heartbeats_and_gap_scans():
+    from retret.beat import beat_schedule
+    schedule = beat_schedule(load_common("beat"))
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert {"registration.relay_outbox", "notifications.relay_outbox", "registration.publish_heartbeat",
+            "reporting.request_replays", "notifications.request_replays", "notifications.send_due"} <= tasks
+    assert all("countdown" not in e.get("options", {}) and "eta" not in e.get("options", {})
+               for e in schedule.values())
