@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -53,6 +53,5 @@ def bus_tables(metadata: MetaData) -> BusTables:
         Column("detected_at", DateTime(timezone=True), nullable=False),
         Column("requested_at", DateTime(timezone=True), nullable=True),
         Column("requests", Integer, nullable=False, default=0),
-        UniqueConstraint("source", "sequence", name="uq_bus_gaps_source_sequence"),
     )
     return BusTables(outbox=outbox, inbox=inbox, cursors=cursors, gaps=gaps)

@@ -1,0 +1,12 @@
+"""Reporting's Celery tasks: it consumes the registration and notifications sources (thin bus wrappers)."""
+from __future__ import annotations
+
+from retret.bus import register_bus_tasks
+
+from .context import context
+from .handlers import HANDLERS
+
+TASKS = register_bus_tasks(
+    context.celery, lambda: context.bus, handlers=HANDLERS,
+    is_source=context.is_source, is_consumer=context.is_consumer,
+)
