@@ -1,0 +1,63 @@
+"""Settings of the notifications service (environment variables, documented in .env.example).
+
+Read on each use (cheap), so a test or an operator changing the environment is seen by the next send."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from retret.config import ConfigError, env_bool, env_float, env_int, env_list, env_str
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 1025
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+    mail_from: str = "noreply@retret.example"
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    app_env: str = "development"
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # An email left in `sending` longer than this is re-sent (same Message-ID); an SMS becomes technical-failure.
+    stuck_seconds: int = 300
+    # One send_due run sends at most this many messages and stops starting new ones after the time budget.
+    send_batch: int = 200
+    send_budget_seconds: float = 60.0
+    sms_providers: tuple[str, ...] = ("log",)
+    sms_sender_id: str = "RETRET"
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+
+def load_settings() -> NotificationSettings:
+    app_env = env_str("APP_ENV", "development")
+    port = env_int("SMTP_PORT", 1025)
+    if not 0 < port < 65536:
+        raise ConfigError(f"SMTP_PORT must be a TCP port, got {port}")
+    stuck = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)
+    if stuck < 1:
+        raise ConfigError("NOTIFICATIONS_STUCK_SECONDS must be at least 1")
+    return NotificationSettings(
+        app_env=app_env,
+        smtp=SmtpSettings(
+            host=env_str("SMTP_HOST", "127.0.0.1"),
+            port=port,
+            username=env_str("SMTP_USERNAME"),
+            password=env_str("SMTP_PASSWORD"),
+            starttls=env_bool("SMTP_STARTTLS", False),
+            timeout=env_float("SMTP_TIMEOUT_SECONDS", 10.0),
+            mail_from=env_str("MAIL_FROM", "noreply@retret.example"),
+        ),
+        stuck_seconds=stuck,
+        send_batch=max(1, env_int("NOTIFICATIONS_SEND_BATCH", 200)),
+        send_budget_seconds=env_float("NOTIFICATIONS_SEND_BUDGET_SECONDS", 60.0),
+        sms_providers=tuple(env_list("SMS_PROVIDERS", ["log"])),
+        sms_sender_id=env_str("SMS_SENDER_ID", "RETRET"),
+    )

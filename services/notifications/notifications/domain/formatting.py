@@ -1,0 +1,72 @@
+"""Dates and times as people read them in messages: Indonesian by default ("Kamis, 15 Mei 2025", "08.00 WIB"),
+English as second language, always in the retreat's time zone. Day and month names come from Babel (CLDR)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date as babel_format_date
+
+# Indonesia's three zones (and their other IANA names) by their everyday abbreviations.
+TIMEZONE_LABELS = {
+    "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+LANGUAGES = ("id", "en")
+
+
+def zone(name: str | None) -> ZoneInfo | timezone:
+    """The zone named `name`; UTC for a name this machine does not know (never fails a message)."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def timezone_label(name: str | None, at: datetime | None = None) -> str:
+    """"WIB" for Asia/Jakarta; for zones outside Indonesia the UTC offset ("UTC+09:00")."""
+    name = name or DEFAULT_TIMEZONE
+    if name in TIMEZONE_LABELS:
+        return TIMEZONE_LABELS[name]
+    offset = (at or datetime.now(timezone.utc)).astimezone(zone(name)).utcoffset() or timedelta(0)
+    total = int(offset.total_seconds() // 60)
+    sign = "+" if total >= 0 else "-"
+    return f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+
+
+def _language(language: str) -> str:
+    return language if language in LANGUAGES else "id"
+
+
+def format_date(value: date, language: str = "id") -> str:
+    """"Kamis, 15 Mei 2025" (id) / "Thursday, 15 May 2025" (en)."""
+    return babel_format_date(value, "EEEE, d MMMM y", locale=_language(language))
+
+
+def format_time(value: datetime, tz_name: str | None, language: str = "id") -> str:
+    """"08.00 WIB" (id, the Indonesian separator) / "08:00 WIB" (en), in the zone `tz_name`."""
+    local = value.astimezone(zone(tz_name))
+    separator = "." if _language(language) == "id" else ":"
+    return f"{local.hour:02d}{separator}{local.minute:02d} {timezone_label(tz_name, value)}"
+
+
+def format_datetime(value: datetime, tz_name: str | None, language: str = "id") -> str:
+    """"Kamis, 15 Mei 2025 pukul 08.00 WIB" / "Thursday, 15 May 2025 at 08:00 WIB"."""
+    local = value.astimezone(zone(tz_name))
+    word = "pukul" if _language(language) == "id" else "at"
+    return f"{format_date(local.date(), language)} {word} {format_time(value, tz_name, language)}"
+
+
+def format_date_range(starts_on: date, ends_on: date, language: str = "id") -> str:
+    """"Kamis, 15 Mei 2025 s.d. Sabtu, 17 Mei 2025"; one date when both are the same day."""
+    if starts_on == ends_on:
+        return format_date(starts_on, language)
+    word = "s.d." if _language(language) == "id" else "to"
+    return f"{format_date(starts_on, language)} {word} {format_date(ends_on, language)}"
+
+
+def end_of_day(day: date, tz_name: str | None) -> datetime:
+    """The last minute of `day` in the zone (23.59), as an aware datetime."""
+    return datetime.combine(day, time(23, 59), tzinfo=zone(tz_name))

@@ -1,0 +1,98 @@
+"""What a message says, before any template: the kinds of messages, which event makes which, and the values
+templates may use (pure: plain dicts in, plain dicts out)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from .formatting import DEFAULT_TIMEZONE, end_of_day, format_date, format_date_range, format_datetime, \
+    timezone_label
+
+CHANNELS = ("email", "sms")
+KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
+         "announcement")
+
+# Event type → message kind (to the official the event is about).
+EMAIL_KINDS = {
+    "participant.invited": "invitation",
+    "registration.confirmed": "confirmation",
+    "registration.declined": "declined",
+    "registration.cancelled": "cancelled",
+    "registration.waitlisted": "waitlisted",
+}
+
+
+def idempotency_key(event_id: str, kind: str, channel: str, recipient: str) -> str:
+    """Event id + kind + channel + recipient (DESIGN §6)."""
+    return f"{event_id}:{kind}:{channel}:{recipient.strip()}"
+
+
+def message_id(key: str, domain: str = "retret") -> str:
+    """A stable RFC 5322 Message-ID derived from the idempotency key: a re-send is the same message."""
+    return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value))
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def retreat_view(retreat: Mapping[str, Any], language: str = "id") -> dict:
+    """A retreat (RetreatBrief / RetreatData) with its dates written out in its own time zone."""
+    tz = retreat.get("timezone") or DEFAULT_TIMEZONE
+    starts_on, ends_on = _as_date(retreat.get("starts_on")), _as_date(retreat.get("ends_on"))
+    deadline = _as_datetime(retreat.get("response_deadline"))
+    # Invitations can be answered until the retreat's last day ends, unless response_deadline is earlier.
+    last_day_end = end_of_day(ends_on, tz) if ends_on else None
+    if deadline is None or (last_day_end is not None and last_day_end < deadline):
+        effective = last_day_end
+    else:
+        effective = deadline
+    return {
+        "code": retreat.get("code") or "",
+        "title": retreat.get("title") or "",
+        "organizer": retreat.get("organizer"),
+        "venue": retreat.get("venue"),
+        "timezone": tz,
+        "timezone_label": timezone_label(tz),
+        "starts_on": starts_on.isoformat() if starts_on else None,
+        "ends_on": ends_on.isoformat() if ends_on else None,
+        "starts_on_text": format_date(starts_on, language) if starts_on else "",
+        "ends_on_text": format_date(ends_on, language) if ends_on else "",
+        "dates_text": format_date_range(starts_on, ends_on, language) if starts_on and ends_on else "",
+        "response_deadline_text": format_datetime(effective, tz, language) if effective else None,
+    }
+
+
+def official_view(official: Mapping[str, Any]) -> dict:
+    keys = ("nip", "name", "position", "unit_name", "unit_code", "rank", "email", "phone")
+    return {key: official.get(key) for key in keys}
+
+
+def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
+    """The values a template about one registration may use (participant.invited, registration.*)."""
+    return {
+        "official": official_view(data.get("official") or {}),
+        "retreat": retreat_view(data.get("retreat") or {}, language),
+        "registration_id": data.get("registration_id"),
+        "status": data.get("status"),
+        "invitation_url": data.get("invitation_url"),
+        "reason": data.get("reason"),
+        "shirt_size": data.get("shirt_size"),
+    }
+
+
+def clean_subject(subject: str, limit: int = 250) -> str:
+    """One line (a header), whitespace collapsed, at most `limit` characters."""
+    line = " ".join(subject.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

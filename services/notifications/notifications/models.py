@@ -1,0 +1,119 @@
+"""SQLAlchemy models of the notifications database, plus the bus tables (outbox/inbox) from retret.bus.
+
+- `Notification`: one message to one recipient over one channel, with its lifecycle (DESIGN §6).
+- `NotificationStatus`: the status history of a notification.
+- `Retreat`, `Recipient`: what the consumed events said about retreats and registrations (for reminders and
+  announcements); each part is only overwritten by an event that occurred later (events may arrive out of order).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from retret import clock
+from retret.bus import bus_tables
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+bus = bus_tables(metadata)  # here, so Alembic sees them too
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "due_at"),
+        Index("ix_notifications_page", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # f"{event_id}:{kind}:{channel}:{recipient}": a redelivered event or a repeated request never makes a second row.
+    idempotency_key: Mapped[str] = mapped_column(String(512), unique=True)
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    retreat_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    registration_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stable per idempotency key: a re-send after a crash carries the same Message-ID.
+    message_id: Mapped[str] = mapped_column(String(200))
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    # The retreat's time zone: the API answers this row's times in it.
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+
+    history: Mapped[list["NotificationStatus"]] = relationship(
+        back_populates="notification", order_by="NotificationStatus.id", lazy="raise_on_sql")
+
+
+class NotificationStatus(Base):
+    __tablename__ = "notification_status_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    notification_id: Mapped[str] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    notification: Mapped[Notification] = relationship(back_populates="history")
+
+
+class Retreat(Base):
+    """The latest known state of a retreat (from retreat.* events)."""
+    __tablename__ = "retreats"
+
+    retreat_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    organizer: Mapped[str | None] = mapped_column(Text)
+    venue: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # of the event last applied
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Recipient(Base):
+    """Who a registration reaches, and its latest known status / group (from participant.*, registration.*)."""
+    __tablename__ = "recipients"
+
+    registration_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    retreat_id: Mapped[str] = mapped_column(String(36), index=True)
+    nip: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    unit_code: Mapped[str | None] = mapped_column(String(100))
+    position_kind: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(20))
+    group: Mapped[str | None] = mapped_column(Text)
+    room: Mapped[str | None] = mapped_column(Text)
+    # When the facts stored were true (event occurred_at), per part: an older event never overwrites a newer one.
+    contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    group_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

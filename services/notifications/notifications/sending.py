@@ -1,0 +1,144 @@
+"""Sending due messages: claim one (FOR UPDATE SKIP LOCKED), mark it sending (attempts + 1, commit), send it
+outside any transaction, record the outcome. Run by `notifications.send_due` (beat, and nudged after events).
+
+A message stuck in `sending` (the worker died after the provider accepted it, or before it answered) is claimed
+again once NOTIFICATIONS_STUCK_SECONDS have passed: an email is re-sent with the same Message-ID, so mail clients
+and counts see one message; an SMS becomes technical-failure for a person to check."""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+
+from retret import clock
+from retret.config import ConfigError
+
+from . import services
+from .config import NotificationSettings, load_settings
+from .context import context
+from .domain import lifecycle
+from .models import Notification
+from .providers import PERMANENT, SENT, OutgoingMessage, SendResult, email_provider, sms_providers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claim:
+    message: OutgoingMessage
+    resent: bool  # claimed again after being stuck in sending
+
+
+def _due_clause(now, stuck_before):
+    return or_(
+        and_(Notification.status.in_(lifecycle.DUE_STATUSES), Notification.due_at <= now),
+        and_(Notification.status == lifecycle.SENDING, Notification.sending_at <= stuck_before),
+    )
+
+
+def _snapshot(n: Notification) -> OutgoingMessage:
+    return OutgoingMessage(
+        notification_id=n.id, channel=n.channel, recipient=n.recipient, recipient_name=n.recipient_name,
+        subject=n.subject, body_text=n.body_text, body_html=n.body_html, message_id=n.message_id,
+        attempts=n.attempts, language=n.language,
+    )
+
+
+def claim_next(settings: NotificationSettings, notification_id: str | None = None) -> Claim | None | bool:
+    """Claim the next due message (or the one given): a Claim to send, False when a stuck one was settled
+    without sending (try the next), None when nothing is due."""
+    with context.bus.unit_of_work() as session:
+        now = clock.now()
+        stmt = select(Notification).where(_due_clause(now, now - timedelta(seconds=settings.stuck_seconds)))
+        if notification_id is not None:
+            stmt = stmt.where(Notification.id == notification_id)
+        n = session.execute(
+            stmt.order_by(Notification.due_at, Notification.id).limit(1).with_for_update(skip_locked=True)
+        ).scalar_one_or_none()
+        if n is None:
+            return None
+        resent = n.status == lifecycle.SENDING
+        if resent and lifecycle.stuck_outcome(n.channel, n.attempts) == lifecycle.TECHNICAL_FAILURE:
+            services.change_status(session, n, lifecycle.TECHNICAL_FAILURE, now=now, due_at=None,
+                                   error=n.error or "stuck in sending; check with the provider before re-sending")
+            return False
+        detail = "re-sent after being stuck in sending (same Message-ID)" if resent else None
+        services.change_status(session, n, lifecycle.SENDING, now=now, detail=detail, error=None,
+                               attempts=n.attempts + 1, sending_at=now, due_at=None)
+        return Claim(message=_snapshot(n), resent=resent)
+
+
+def _provider_send(message: OutgoingMessage, settings: NotificationSettings) -> SendResult:
+    try:
+        if message.channel == "email":
+            return email_provider(settings).send(message)
+        last = SendResult("temporary", "none", error="no usable SMS provider (SMS_PROVIDERS)", provider_down=True)
+        for provider in sms_providers(settings):  # priority order, failover on temporary failures
+            last = provider.send(message)
+            if last.outcome != "temporary":
+                return last
+        return last
+    except ConfigError as exc:
+        return SendResult("temporary", "none", error=f"configuration: {exc}", provider_down=True)
+    except Exception as exc:  # noqa: BLE001 - a provider bug must not leave the message in sending
+        log.exception("provider failed unexpectedly", extra={"notification_id": message.notification_id})
+        return SendResult("temporary", "none", error=f"unexpected: {exc!r}")
+
+
+def finish(claim: Claim, result: SendResult) -> str:
+    """Record the outcome of one attempt; returns the status the message is in afterwards."""
+    attempts = claim.message.attempts
+    with context.bus.unit_of_work() as session:
+        now = clock.now()
+        n = session.get(Notification, claim.message.notification_id, with_for_update=True)
+        if result.outcome == SENT:
+            # A success is true even if the row was re-claimed meanwhile (the re-send carries the same Message-ID).
+            services.change_status(session, n, lifecycle.SENT, now=now, detail=result.detail,
+                                   provider=result.provider, sent_at=now,
+                                   provider_message_id=result.provider_message_id)
+            return n.status
+        if n.status != lifecycle.SENDING or n.attempts != attempts:
+            log.info("stale attempt outcome ignored", extra={"notification_id": n.id, "status": n.status})
+            return n.status
+        if result.outcome == PERMANENT:
+            services.change_status(session, n, lifecycle.PERMANENT_FAILURE, now=now, error=result.error,
+                                   provider=result.provider)
+        else:
+            status, due_at = lifecycle.after_temporary_failure(attempts, now)
+            services.change_status(session, n, status, now=now, error=result.error, provider=result.provider,
+                                   due_at=due_at)
+        return n.status
+
+
+def send_due(settings: NotificationSettings | None = None, limit: int | None = None) -> dict:
+    """Send what is due now, one message at a time, until nothing is due, the batch or time budget is used,
+    or a provider is down. Returns counts of the resulting statuses."""
+    settings = settings or load_settings()
+    limit = limit or settings.send_batch
+    deadline = time.monotonic() + settings.send_budget_seconds
+    counts: Counter = Counter()
+    for _ in range(limit):
+        claim = claim_next(settings)
+        if claim is None:
+            break
+        if claim is False:
+            counts[lifecycle.TECHNICAL_FAILURE] += 1
+            continue
+        result = _provider_send(claim.message, settings)
+        counts[finish(claim, result)] += 1
+        if result.provider_down or time.monotonic() > deadline:
+            break
+    return dict(counts)
+
+
+def send_one(notification_id: str, settings: NotificationSettings | None = None) -> str | None:
+    """Send one message now if it is due (or stuck); returns its status afterwards, None if not due."""
+    settings = settings or load_settings()
+    claim = claim_next(settings, notification_id)
+    if not claim:
+        return None
+    return finish(claim, _provider_send(claim.message, settings))

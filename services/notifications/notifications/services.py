@@ -1,0 +1,181 @@
+"""Use cases of the notifications service: create a message, move it through its lifecycle (state, history and
+the `notification.status_changed` event in one transaction), and the queries behind the API."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from retret import clock
+from retret.http.errors import ApiError
+from retret.http.pagination import keyset_page
+
+from .context import context
+from .domain import lifecycle
+from .domain.formatting import zone
+from .domain.messages import CHANNELS, idempotency_key, message_id
+from .models import Notification, NotificationStatus
+
+log = logging.getLogger(__name__)
+MAX_ERROR = 1000
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def _insert_ignoring_duplicates(session: Session, values: dict) -> str | None:
+    """Insert a notification unless its idempotency key exists; the new id, or None for a duplicate."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = (upsert(Notification).values(**values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Notification.id))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def create_notification(
+    session: Session, *, event_id: str, kind: str, channel: str, recipient: str, body_text: str,
+    subject: str | None = None, body_html: str | None = None, recipient_name: str | None = None,
+    retreat_id: str | None = None, registration_id: str | None = None, language: str = "id",
+    timezone: str | None = None, status: str = lifecycle.CREATED, error: str | None = None,
+    due_at: datetime | None = None,
+) -> Notification | None:
+    """One message row (status `created`, due now) plus its first history entry and status event.
+
+    Returns None when a message with the same idempotency key exists already (nothing is written)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    now = clock.now()
+    key = idempotency_key(event_id, kind, channel, recipient)
+    new_id = _insert_ignoring_duplicates(session, dict(
+        id=str(uuid.uuid4()), idempotency_key=key, event_id=event_id, retreat_id=retreat_id,
+        registration_id=registration_id, channel=channel, kind=kind, language=language,
+        recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
+        body_html=body_html, status=status, attempts=0, error=_short(error),
+        due_at=(due_at or now) if status == lifecycle.CREATED else None,
+        message_id=message_id(key), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
+    ))
+    if new_id is None:
+        log.info("notification exists already", extra={"idempotency_key": key})
+        return None
+    notification = session.get(Notification, new_id)
+    _history(session, notification, status, error, now)
+    _record_status_event(session, notification)
+    return notification
+
+
+def change_status(session: Session, notification: Notification, status: str, *, detail: str | None = None,
+                  error: str | None = None, now: datetime | None = None, **changes: Any) -> bool:
+    """Move a message to `status` if its lifecycle allows it (final states never move); with history and event.
+
+    `changes` are further column values (attempts, due_at, provider, ...). Returns whether it moved."""
+    if not lifecycle.can_transition(notification.status, status):
+        log.info("status change refused", extra={
+            "notification_id": notification.id, "from": notification.status, "to": status})
+        return False
+    now = now or clock.now()
+    notification.status = status
+    notification.updated_at = now
+    notification.error = _short(error)
+    for name, value in changes.items():
+        setattr(notification, name, value)
+    _history(session, notification, status, detail or error, now)
+    _record_status_event(session, notification)
+    return True
+
+
+def _history(session: Session, notification: Notification, status: str, detail: str | None, at: datetime):
+    session.add(NotificationStatus(notification_id=notification.id, status=status, at=at, detail=_short(detail)))
+
+
+def _record_status_event(session: Session, n: Notification) -> None:
+    context.bus.record(session, "notification.status_changed", {
+        "notification_id": n.id, "registration_id": n.registration_id, "retreat_id": n.retreat_id,
+        "channel": n.channel, "kind": n.kind, "status": n.status, "attempts": n.attempts, "error": n.error,
+        "provider": n.provider,
+    }, retreat_id=n.retreat_id)
+
+
+def _short(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def _local(value: datetime | None, tz: str) -> datetime | None:
+    return clock.as_utc(value).astimezone(zone(tz)) if value is not None else None
+
+
+def notification_view(n: Notification) -> dict:
+    """A message as the API shows it, its times in its retreat's time zone."""
+    tz = n.timezone
+    return {
+        "id": n.id, "channel": n.channel, "kind": n.kind, "language": n.language, "recipient": n.recipient,
+        "recipient_name": n.recipient_name, "retreat_id": n.retreat_id, "registration_id": n.registration_id,
+        "event_id": n.event_id, "subject": n.subject, "status": n.status, "attempts": n.attempts,
+        "provider": n.provider, "error": n.error, "message_id": n.message_id,
+        "due_at": _local(n.due_at, tz), "sent_at": _local(n.sent_at, tz),
+        "created_at": _local(n.created_at, tz), "updated_at": _local(n.updated_at, tz),
+    }
+
+
+FILTERS = ("retreat_id", "channel", "status", "kind", "registration_id")
+
+
+def list_notifications(args: Mapping[str, Any]) -> dict:
+    stmt = select(Notification)
+    for name in FILTERS:
+        value = args.get(name)
+        if value is not None:
+            stmt = stmt.where(getattr(Notification, name) == str(value))
+    with context.db.session() as session:
+        rows, next_cursor = keyset_page(session, stmt, [Notification.created_at, Notification.id], args,
+                                        convert=lambda v: [datetime.fromisoformat(v[0]), str(v[1])])
+        return {"items": [notification_view(n) for n in rows], "next_cursor": next_cursor}
+
+
+def get_notification(notification_id: str) -> dict:
+    try:
+        uuid.UUID(notification_id)
+    except ValueError:
+        raise _not_found() from None
+    with context.db.session() as session:
+        n = session.get(Notification, notification_id)
+        if n is None:
+            raise _not_found()
+        history = session.execute(
+            select(NotificationStatus).where(NotificationStatus.notification_id == n.id)
+            .order_by(NotificationStatus.id)
+        ).scalars().all()
+        view = notification_view(n)
+        view.update(body_text=n.body_text, body_html=n.body_html, history=[
+            {"status": h.status, "at": _local(h.at, n.timezone), "detail": h.detail} for h in history])
+        return view
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "Notifikasi tidak ditemukan.", code="notification_not_found")
+
+
+def notification_stats(retreat_id: str | None = None) -> dict:
+    """Counts per channel and status (every status listed, zeros included)."""
+    stmt = select(Notification.channel, Notification.status, func.count()).group_by(
+        Notification.channel, Notification.status)
+    if retreat_id is not None:
+        stmt = stmt.where(Notification.retreat_id == str(retreat_id))
+    channels = {c: {"total": 0, "statuses": {s: 0 for s in lifecycle.STATUSES}} for c in CHANNELS}
+    statuses = {s: 0 for s in lifecycle.STATUSES}
+    total = 0
+    with context.db.session() as session:
+        for channel, status, count in session.execute(stmt):
+            bucket = channels.setdefault(channel, {"total": 0, "statuses": {s: 0 for s in lifecycle.STATUSES}})
+            bucket["statuses"][status] = bucket["statuses"].get(status, 0) + count
+            bucket["total"] += count
+            statuses[status] = statuses.get(status, 0) + count
+            total += count
+    return {"retreat_id": str(retreat_id) if retreat_id else None, "total": total, "statuses": statuses,
+            "channels": channels}

@@ -1,0 +1,27 @@
+"""Celery tasks of the notifications service (thin): the bus tasks (consumer of registration, source of
+notification.status_changed) and the sending of due messages."""
+from __future__ import annotations
+
+from retret.bus import register_bus_tasks
+from retret.queues import NOTIFICATIONS, queue_name
+
+from . import sending
+from .context import context
+from .handlers import HANDLERS
+
+celery = context.celery
+
+BUS_TASKS = register_bus_tasks(celery, lambda: context.bus, handlers=HANDLERS,
+                               is_source=context.is_source, is_consumer=context.is_consumer)
+
+
+@celery.task(name=f"{NOTIFICATIONS}.send_due", queue=queue_name(NOTIFICATIONS))
+def send_due() -> dict:
+    """Send every message that is due (beat every BUS_SCAN_SECONDS; nudged after events)."""
+    return sending.send_due()
+
+
+@celery.task(name=f"{NOTIFICATIONS}.send_notification", queue=queue_name(NOTIFICATIONS))
+def send_notification(notification_id: str) -> str | None:
+    """Send one message now, if it is due."""
+    return sending.send_one(str(notification_id))
