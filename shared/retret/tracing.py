@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 _trace_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace_id", default=None)
 
@@ -26,3 +28,13 @@ def set_trace_id(value: str | None) -> contextvars.Token:
 
 def reset_trace_id(token: contextvars.Token) -> None:
     _trace_id.reset(token)
+
+
+@contextmanager
+def traced(value: str | None) -> Iterator[str]:
+    """Run a block under `value` (work resumed later for a request, e.g. sending its message)."""
+    token = set_trace_id(value)
+    try:
+        yield current_trace_id()
+    finally:
+        reset_trace_id(token)

@@ -57,6 +57,8 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Stable per idempotency key: a re-send after a crash carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200))
+    # The trace of the request whose event caused this message, so its sending logs and events carry it too.
+    trace_id: Mapped[str | None] = mapped_column(String(64))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     # The retreat's time zone: the API answers this row's times in it.
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")

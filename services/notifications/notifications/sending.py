@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 
 from retret import clock
 from retret.config import ConfigError
+from retret.tracing import traced
 
 from . import services
 from .config import NotificationSettings, load_settings
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 class Claim:
     message: OutgoingMessage
     resent: bool  # claimed again after being stuck in sending
+    trace_id: str | None = None
 
 
 def _due_clause(now, stuck_before):
@@ -67,9 +69,10 @@ def claim_next(settings: NotificationSettings, notification_id: str | None = Non
                                    error=n.error or "stuck in sending; check with the provider before re-sending")
             return False
         detail = "re-sent after being stuck in sending (same Message-ID)" if resent else None
-        services.change_status(session, n, lifecycle.SENDING, now=now, detail=detail, error=None,
-                               attempts=n.attempts + 1, sending_at=now, due_at=None)
-        return Claim(message=_snapshot(n), resent=resent)
+        with traced(n.trace_id):  # the status event carries the trace of the request behind the message
+            services.change_status(session, n, lifecycle.SENDING, now=now, detail=detail, error=None,
+                                   attempts=n.attempts + 1, sending_at=now, due_at=None)
+        return Claim(message=_snapshot(n), resent=resent, trace_id=n.trace_id)
 
 
 def _provider_send(message: OutgoingMessage, settings: NotificationSettings) -> SendResult:
@@ -128,8 +131,9 @@ def send_due(settings: NotificationSettings | None = None, limit: int | None = N
         if claim is False:
             counts[lifecycle.TECHNICAL_FAILURE] += 1
             continue
-        result = _provider_send(claim.message, settings)
-        counts[finish(claim, result)] += 1
+        with traced(claim.trace_id):
+            result = _provider_send(claim.message, settings)
+            counts[finish(claim, result)] += 1
         if result.provider_down or time.monotonic() > deadline:
             break
     return dict(counts)
@@ -141,4 +145,5 @@ def send_one(notification_id: str, settings: NotificationSettings | None = None)
     claim = claim_next(settings, notification_id)
     if not claim:
         return None
-    return finish(claim, _provider_send(claim.message, settings))
+    with traced(claim.trace_id):
+        return finish(claim, _provider_send(claim.message, settings))

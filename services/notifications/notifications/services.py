@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from retret import clock
+from retret.tracing import current_trace_id
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
 
@@ -56,7 +57,7 @@ def create_notification(
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
         body_html=body_html, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
-        message_id=message_id(key), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
+        message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
     ))
     if new_id is None:
         log.info("notification exists already", extra={"idempotency_key": key})
