@@ -1,0 +1,33 @@
+"""The registration service: retreats, officials, registrations, invitations.
+
+Served by `gunicorn "registration:create_app()"`; the worker is `registration.worker`."""
+from __future__ import annotations
+
+from flask import Flask
+
+from retret.http.app import create_base_app
+from retret.http.errors import problem
+
+from .context import context
+from .domain import DomainError
+
+TITLE = "Retret — registration"
+DESCRIPTION = ("Retreats, officials, registrations and invitations. Staff use a bearer JWT from "
+               "POST /api/v1/auth/token; officials use the token of their invitation link.")
+
+
+def create_app() -> Flask:
+    """The API app. Refuses to start in production without its secrets; ensures the first admin."""
+    from .api import register_blueprints
+    from .services.users import ensure_first_admin
+
+    context.config  # noqa: B018 - read (and check) the settings now, not on the first request
+    app, api = create_base_app(context.settings, TITLE, DESCRIPTION, context.db.ping)
+    app.register_error_handler(DomainError, _domain_error)
+    register_blueprints(api)
+    ensure_first_admin()
+    return app
+
+
+def _domain_error(error: DomainError):
+    return problem(409, error.message, code=error.code)

@@ -1,0 +1,24 @@
+"""The event log: this source's outbox, in sequence order."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from retret.auth import ADMIN
+
+from .. import schemas
+from ..services import events
+from .common import problems, staff
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1", description="The event log (admin)")
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.EventsArgs, location="query")
+    @blp.response(200, schemas.EventList)
+    @problems(422)
+    def get(self, args):
+        """Events after a sequence number, in sequence order (only those already sequenced by the relay)"""
+        return events.list_events(args["after"], args["limit"])

@@ -1,0 +1,67 @@
+"""Registrations: an official in a retreat."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+
+from .. import schemas
+from ..services import registrations
+from .common import problems, staff
+
+blp = Blueprint("registrations", __name__, url_prefix="/api/v1", description="Registrations")
+READERS = (OPERATOR, SECRETARIAT)
+
+
+@blp.route("/retreats/<uuid:retreat_id>/registrations")
+class RetreatRegistrations(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.RegistrationCreate)
+    @blp.response(201, schemas.Registration)
+    @problems(400, 404, 409, 422)
+    def post(self, data, retreat_id):
+        """Register an official: `{"nip"}` for a known one, or `{"official": {...}}` (created or updated)
+
+        Beyond the capacity the registration is waitlisted. In a draft retreat participant.invited waits for
+        publication; in a published one it is emitted at once."""
+        return registrations.create_registration(retreat_id, data)
+
+    @staff(*READERS)
+    @blp.arguments(schemas.RegistrationListArgs, location="query")
+    @blp.response(200, schemas.RegistrationList)
+    @problems(404, 422)
+    def get(self, args, retreat_id):
+        """List a retreat's registrations (in the order they were made)"""
+        return registrations.list_registrations(retreat_id, args)
+
+
+@blp.route("/registrations/<uuid:registration_id>")
+class RegistrationItem(MethodView):
+    @staff(*READERS)
+    @blp.response(200, schemas.Registration)
+    @problems(404)
+    def get(self, registration_id):
+        """Read a registration"""
+        return registrations.read_registration(registration_id)
+
+
+@blp.route("/registrations/<uuid:registration_id>/cancel")
+class CancelRegistration(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.CancelRequest, required=False)
+    @blp.response(200, schemas.Registration)
+    @problems(400, 404, 422)
+    def post(self, data, registration_id):
+        """Cancel a registration (registration.cancelled); a freed place goes to the longest-waiting"""
+        return registrations.cancel_registration(registration_id, data.get("reason"))
+
+
+@blp.route("/registrations/<uuid:registration_id>/reissue-link")
+class ReissueLink(MethodView):
+    @staff(ADMIN)
+    @blp.response(200, schemas.Registration)
+    @problems(404, 409)
+    def post(self, registration_id):
+        """Issue a new invitation link; every earlier link stops working (participant.invited again)"""
+        return registrations.reissue_link(registration_id)

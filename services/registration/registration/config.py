@@ -1,0 +1,39 @@
+"""Registration's own settings (the common ones are in retret.config), read from the environment."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retret.config import DEV_SECRET, ConfigError, env_str
+
+DEV_ADMIN_USERNAME = "admin"
+DEV_ADMIN_PASSWORD = "admin"
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    invitation_secret: str
+    public_base_url: str
+    admin_username: str
+    admin_password: str
+
+
+def load_settings(app_env: str) -> RegistrationSettings:
+    """Read the settings; in production refuse to start without the secrets (never a default password)."""
+    production = app_env == "production"
+    secret = env_str("INVITATION_SECRET")
+    if not secret:
+        if production:
+            raise ConfigError("INVITATION_SECRET must be set when APP_ENV=production")
+        secret = DEV_SECRET
+    password = env_str("ADMIN_PASSWORD")
+    if not password:
+        if production:
+            raise ConfigError("ADMIN_PASSWORD must be set when APP_ENV=production")
+        password = DEV_ADMIN_PASSWORD
+    base_url = env_str("PUBLIC_BASE_URL", "http://localhost:5001")
+    return RegistrationSettings(
+        invitation_secret=secret,
+        public_base_url=base_url.rstrip("/"),
+        admin_username=(env_str("ADMIN_USERNAME", DEV_ADMIN_USERNAME) or DEV_ADMIN_USERNAME).strip(),
+        admin_password=password,
+    )

@@ -1,0 +1,19 @@
+"""Official data: which fields a registration or an update changed."""
+from __future__ import annotations
+
+from typing import Mapping
+
+PROFILE_FIELDS = ("name", "position", "position_kind", "unit_code", "unit_name", "rank", "echelon",
+                  "email", "phone")
+OFFICIAL_FIELDS = ("nip",) + PROFILE_FIELDS
+
+POSITION_KINDS = ("sekda", "asisten", "staf_ahli", "kepala_opd", "kepala_bagian", "camat", "lurah", "bumd",
+                  "other")
+RANKS = tuple(f"{grade}/{letter}" for grade, letters in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"),
+                                                         ("IV", "abcde")) for letter in letters)
+ECHELONS = tuple(f"{level}.{letter}" for level in ("I", "II", "III", "IV", "V") for letter in "ab")
+
+
+def changed_fields(current: Mapping, incoming: Mapping) -> list[str]:
+    """Profile fields present in `incoming` whose value differs from `current`, in a stable order."""
+    return [name for name in PROFILE_FIELDS if name in incoming and incoming[name] != current.get(name)]

@@ -1,0 +1,64 @@
+"""When and how an official may answer an invitation (confirm / decline)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from . import DomainError
+from .capacity import CANCELLED, CONFIRMED, DECLINED, INVITED, WAITLISTED
+
+OPEN_RETREAT_STATUSES = ("published", "running")
+ANSWERABLE = (INVITED, CONFIRMED, DECLINED)
+
+APPLY, NOOP = "apply", "noop"
+
+
+def responses_close_at(ends_on: date, timezone: str, response_deadline: datetime | None) -> datetime:
+    """The moment answers stop: the end of the retreat's last day in its time zone, or an earlier deadline."""
+    end_of_last_day = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=ZoneInfo(timezone))
+    if response_deadline is not None and response_deadline < end_of_last_day:
+        return response_deadline
+    return end_of_last_day
+
+
+def is_open(now: datetime, closes_at: datetime) -> bool:
+    return now < closes_at
+
+
+def can_respond(registration_status: str, retreat_status: str, now: datetime, closes_at: datetime) -> bool:
+    return (retreat_status in OPEN_RETREAT_STATUSES and registration_status in ANSWERABLE
+            and is_open(now, closes_at))
+
+
+def _check_answerable(registration_status: str, retreat_status: str) -> None:
+    if retreat_status == "cancelled":
+        raise DomainError("retreat_cancelled", "Retret ini telah dibatalkan; undangan tidak dapat dijawab.")
+    if retreat_status not in OPEN_RETREAT_STATUSES:
+        raise DomainError("retreat_not_open", "Retret ini belum dibuka untuk menjawab undangan.")
+    if registration_status == CANCELLED:
+        raise DomainError("registration_cancelled", "Pendaftaran Anda telah dibatalkan oleh panitia.")
+    if registration_status == WAITLISTED:
+        raise DomainError("waitlisted", "Anda masih dalam daftar tunggu. Undangan akan dikirim bila ada tempat.")
+
+
+def _check_open(now: datetime, closes_at: datetime) -> None:
+    if not is_open(now, closes_at):
+        raise DomainError("response_closed", "Batas waktu untuk menjawab undangan ini sudah lewat.")
+
+
+def decide_confirm(registration_status: str, retreat_status: str, now: datetime, closes_at: datetime) -> str:
+    """APPLY (confirm now), NOOP (already confirmed: answer the same) or a DomainError."""
+    _check_answerable(registration_status, retreat_status)
+    if registration_status == CONFIRMED:
+        return NOOP
+    _check_open(now, closes_at)
+    return APPLY
+
+
+def decide_decline(registration_status: str, retreat_status: str, now: datetime, closes_at: datetime) -> str:
+    """APPLY (decline now), NOOP (already declined) or a DomainError."""
+    _check_answerable(registration_status, retreat_status)
+    if registration_status == DECLINED:
+        return NOOP
+    _check_open(now, closes_at)
+    return APPLY

@@ -1,0 +1,118 @@
+"""SQLAlchemy models of the registration database, plus the bus tables (outbox/inbox) from retret.bus."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from retret import clock
+from retret.bus import bus_tables
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+bus = bus_tables(metadata)  # here, so Alembic sees them too
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, onupdate=clock.now)
+
+
+class User(Timestamps, Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class SignInThrottle(Base):
+    """Recent sign-in failures per (username, address): slows guessing down, never locks the account."""
+    __tablename__ = "sign_in_throttles"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Retreat(Timestamps, Base):
+    __tablename__ = "retreats"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    organizer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    venue: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    attendance_threshold: Mapped[float] = mapped_column(Float, default=0.9)
+    late_tolerance_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Official(Timestamps, Base):
+    """A civil servant, addressed by NIP; shared by all retreats."""
+    __tablename__ = "officials"
+
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    position_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(50), nullable=True, index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    echelon: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class Registration(Timestamps, Base):
+    """An official in a retreat: invited → confirmed | declined; cancelled; waitlisted."""
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("retreat_id", "official_nip", name="uq_registrations_retreat_official"),
+        UniqueConstraint("retreat_id", "number", name="uq_registrations_retreat_number"),
+        Index("ix_registrations_retreat_status_number", "retreat_id", "status", "number"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    # 1, 2, 3 ... within the retreat, in the order registrations were made (given under the retreat's lock):
+    # the waitlist's order and the list's order.
+    number: Mapped[int] = mapped_column(Integer)
+    official_nip: Mapped[str] = mapped_column(ForeignKey("officials.nip"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    # Bumped to revoke a leaked invitation link: a token carries the version it was made with.
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # When participant.invited was emitted; None while the retreat is a draft or the registration waits.
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    shirt_size: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    health_notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    emergency_contact: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    group: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    room: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
+    official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)

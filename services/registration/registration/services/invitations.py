@@ -1,0 +1,90 @@
+"""The official's side, through the invitation link: view, confirm, decline."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from retret import clock
+from retret.http.errors import ApiError
+
+from ..context import context
+from ..domain import DomainError, capacity, responses
+from ..domain.capacity import CONFIRMED, DECLINED
+from ..domain.tokens import is_current
+from ..models import Registration
+from ..tokens import read_invitation
+from ..views import closes_at, invitation_registration_view, invitation_view
+from .common import count_active, get_registration, not_found
+from .registrations import promote_waitlist, record_status
+
+INVALID_LINK = "Tautan undangan tidak valid atau sudah diganti."
+FIELDS_ON_CONFIRM = ("shirt_size", "health_notes", "emergency_contact")
+
+
+def _claimed(session: Session, token: str, lock: bool = False) -> Registration:
+    """The registration a genuine, current invitation token points to (404 otherwise)."""
+    claim = read_invitation(context.config.invitation_secret, token)
+    if claim is None:
+        raise not_found(INVALID_LINK)
+    try:
+        registration = get_registration(session, claim.registration_id, lock=lock)
+    except ApiError:  # the registration is gone: the link is as invalid as a forged one
+        raise not_found(INVALID_LINK) from None
+    if not is_current(registration.token_version, claim.version):
+        raise not_found(INVALID_LINK)
+    return registration
+
+
+def _can_respond(registration: Registration) -> bool:
+    return responses.can_respond(registration.status, registration.retreat.status, clock.now(),
+                                 closes_at(registration.retreat))
+
+
+def view_invitation(token: str) -> dict:
+    with context.db.session() as session:
+        registration = _claimed(session, token)
+        return invitation_view(registration, _can_respond(registration))
+
+
+def confirm(token: str, data: dict) -> dict:
+    """Confirm (again after a decline, while answers are open); a repeated confirm answers the same."""
+    with context.bus.unit_of_work() as session:
+        registration = _claimed(session, token, lock=True)
+        retreat = registration.retreat
+        decision = responses.decide_confirm(registration.status, retreat.status, clock.now(), closes_at(retreat))
+        if decision == responses.APPLY:
+            if registration.status == DECLINED:
+                _check_place_for(session, registration)
+            _answer(registration, CONFIRMED, reason=None)
+            for name in FIELDS_ON_CONFIRM:
+                if name in data:
+                    setattr(registration, name, data[name])
+            session.flush()
+            record_status(session, registration)
+        return invitation_registration_view(registration, _can_respond(registration))
+
+
+def decline(token: str, data: dict) -> dict:
+    """Decline (also after confirming, while answers are open); the freed place goes to the waitlist."""
+    with context.bus.unit_of_work() as session:
+        registration = _claimed(session, token, lock=True)
+        retreat = registration.retreat
+        decision = responses.decide_decline(registration.status, retreat.status, clock.now(), closes_at(retreat))
+        if decision == responses.APPLY:
+            old = registration.status
+            _answer(registration, DECLINED, reason=data.get("reason"))
+            session.flush()
+            record_status(session, registration)
+            if capacity.frees_place(old, DECLINED):
+                promote_waitlist(session, retreat)
+        return invitation_registration_view(registration, _can_respond(registration))
+
+
+def _answer(registration: Registration, status: str, reason: str | None) -> None:
+    registration.status, registration.reason, registration.responded_at = status, reason, clock.now()
+
+
+def _check_place_for(session: Session, registration: Registration) -> None:
+    retreat = registration.retreat
+    if not capacity.has_place(retreat.capacity, count_active(session, retreat.id)):
+        raise DomainError("capacity_full", "Kuota retret sudah penuh; tempat Anda telah diberikan kepada "
+                                           "peserta daftar tunggu. Hubungi panitia.")

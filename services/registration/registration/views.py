@@ -1,0 +1,91 @@
+"""What the API answers: models as plain data, a retreat's times in the retreat's own time zone."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from retret import clock
+
+from .domain import responses
+from .event_data import official_data
+from .models import Official, Registration, Retreat, User
+
+
+def local(value: datetime | None, timezone: str) -> datetime | None:
+    """An aware time in `timezone` (stored values are UTC; SQLite hands them back naive)."""
+    if value is None:
+        return None
+    return clock.as_utc(value).astimezone(ZoneInfo(timezone))
+
+
+def utc(value: datetime | None) -> datetime | None:
+    return clock.as_utc(value) if value is not None else None
+
+
+def closes_at(retreat: Retreat) -> datetime:
+    return responses.responses_close_at(retreat.ends_on, retreat.timezone, utc(retreat.response_deadline))
+
+
+def user_view(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "role": user.role, "created_at": utc(user.created_at)}
+
+
+def retreat_view(retreat: Retreat) -> dict:
+    tz = retreat.timezone
+    return {
+        "id": retreat.id, "code": retreat.code, "title": retreat.title, "organizer": retreat.organizer,
+        "venue": retreat.venue, "timezone": tz, "starts_on": retreat.starts_on, "ends_on": retreat.ends_on,
+        "status": retreat.status, "attendance_threshold": retreat.attendance_threshold,
+        "late_tolerance_minutes": retreat.late_tolerance_minutes, "capacity": retreat.capacity,
+        "response_deadline": local(retreat.response_deadline, tz), "responses_close_at": local(closes_at(retreat), tz),
+        "published_at": local(retreat.published_at, tz), "cancelled_at": local(retreat.cancelled_at, tz),
+        "created_at": local(retreat.created_at, tz), "updated_at": local(retreat.updated_at, tz),
+    }
+
+
+def official_view(official: Official) -> dict:
+    return {**official_data(official), "created_at": utc(official.created_at), "updated_at": utc(official.updated_at)}
+
+
+def registration_view(registration: Registration, invitation_url: str) -> dict:
+    tz = registration.retreat.timezone
+    return {
+        "id": registration.id, "retreat_id": registration.retreat_id, "number": registration.number,
+        "status": registration.status, "official": official_view(registration.official),
+        "group": registration.group, "room": registration.room,
+        "reason": registration.reason, "shirt_size": registration.shirt_size,
+        "health_notes": registration.health_notes, "emergency_contact": registration.emergency_contact,
+        "token_version": registration.token_version, "invitation_url": invitation_url,
+        "invited_at": local(registration.invited_at, tz), "responded_at": local(registration.responded_at, tz),
+        "created_at": local(registration.created_at, tz), "updated_at": local(registration.updated_at, tz),
+    }
+
+
+def invitation_registration_view(registration: Registration, can_respond: bool) -> dict:
+    """The official's own registration, as their invitation link shows it (no contacts of others, no NIP list)."""
+    official, tz = registration.official, registration.retreat.timezone
+    return {
+        "id": registration.id, "retreat_id": registration.retreat_id, "status": registration.status,
+        "official": {"name": official.name, "position": official.position, "unit_code": official.unit_code,
+                     "unit_name": official.unit_name},
+        "group": registration.group, "room": registration.room, "reason": registration.reason,
+        "shirt_size": registration.shirt_size, "health_notes": registration.health_notes,
+        "emergency_contact": registration.emergency_contact,
+        "responded_at": local(registration.responded_at, tz), "can_respond": can_respond,
+    }
+
+
+def invitation_view(registration: Registration, can_respond: bool) -> dict:
+    retreat, tz = registration.retreat, registration.retreat.timezone
+    close = local(closes_at(retreat), tz)
+    return {
+        "registration": invitation_registration_view(registration, can_respond),
+        "retreat": {
+            "id": retreat.id, "code": retreat.code, "title": retreat.title, "organizer": retreat.organizer,
+            "venue": retreat.venue, "starts_on": retreat.starts_on, "ends_on": retreat.ends_on, "timezone": tz,
+            "status": retreat.status, "response_deadline": local(retreat.response_deadline, tz),
+            "responses_close_at": close,
+        },
+        "can_respond": can_respond,
+        "responses_close_at": close,
+    }

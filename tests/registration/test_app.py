@@ -1,0 +1,131 @@
+"""The app as a whole: OpenAPI lists every path with its error responses, health, tasks, migrations."""
+import os
+
+from sqlalchemy import create_engine
+
+from retret.auth import issue_token
+from retret_testing.http import assert_problem, bearer
+
+EXPECTED = {
+    ("post", "/api/v1/auth/token"), ("post", "/api/v1/users"), ("get", "/api/v1/users"),
+    ("post", "/api/v1/retreats"), ("get", "/api/v1/retreats"), ("get", "/api/v1/retreats/{retreat_id}"),
+    ("post", "/api/v1/retreats/{retreat_id}/publish"), ("post", "/api/v1/retreats/{retreat_id}/cancel"),
+    ("post", "/api/v1/officials"), ("get", "/api/v1/officials"), ("get", "/api/v1/officials/{nip}"),
+    ("put", "/api/v1/officials/{nip}"),
+    ("post", "/api/v1/retreats/{retreat_id}/registrations"), ("get", "/api/v1/retreats/{retreat_id}/registrations"),
+    ("get", "/api/v1/registrations/{registration_id}"), ("post", "/api/v1/registrations/{registration_id}/cancel"),
+    ("post", "/api/v1/registrations/{registration_id}/reissue-link"),
+    ("get", "/api/v1/invitations/{token}"), ("post", "/api/v1/invitations/{token}/confirm"),
+    ("post", "/api/v1/invitations/{token}/decline"), ("get", "/api/v1/events"),
+}
+PUBLIC = {"/api/v1/auth/token", "/api/v1/invitations/{token}", "/api/v1/invitations/{token}/confirm",
+          "/api/v1/invitations/{token}/decline"}
+
+
+def staff_headers(role):
+    return bearer(issue_token("test-jwt-secret", role, role)[0])
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield method, path, operation
+
+
+def test_openapi_lists_every_path_with_its_error_responses(client):
+    spec = client.get("/openapi.json").get_json()
+    found = {(method, path) for method, path, _ in operations(spec)}
+    assert EXPECTED <= found, EXPECTED - found
+    for method, path, operation in operations(spec):
+        if not path.startswith("/api/v1/"):
+            continue
+        errors = {code for code in operation["responses"] if code.startswith("4")}
+        assert errors, (method, path)
+        for code in errors:
+            content = operation["responses"][code].get("content", {})
+            assert "application/problem+json" in content or "application/json" in content, (method, path, code)
+        if path in PUBLIC:
+            assert operation.get("security") == [], (method, path)
+        else:
+            assert operation["security"] == [{"bearerAuth": []}], (method, path)
+            assert {"401", "403"} <= errors, (method, path)
+        if "requestBody" in operation:
+            assert {"400", "422"} <= errors, (method, path)
+        if "{" in path:
+            assert "404" in errors, (method, path)
+    assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_health(client):
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["database"] == "up"
+
+
+def test_unknown_paths_and_methods_are_problems(client, admin):
+    assert_problem(client.get("/api/v1/nothing-here"), 404)
+    assert_problem(client.delete("/api/v1/retreats", headers=admin), 405)
+
+
+def test_registration_is_a_source_with_its_bus_tasks():
+    from registration import tasks
+    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat"}
+    assert {t.name for t in tasks.TASKS.values()} == {"registration.relay_outbox", "registration.replay_events",
+                                                      "registration.publish_heartbeat"}
+
+
+def test_the_migration_runs_on_sqlite_and_matches_the_models(tmp_path, database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from registration.models import metadata
+    from retret.migrate import upgrade
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "services", "registration", "migrations")
+    sqlite_url = f"sqlite:///{tmp_path / 'registration.db'}"
+    upgrade(migrations, sqlite_url)
+    for url in (sqlite_url, database_url("registration")):
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        engine.dispose()
+        assert diff == [], (url, diff)
+
+
+def test_the_api_answers_when_redis_is_down(make_app):
+    client = make_app("registration", REDIS_URL="redis://127.0.0.1:1/0").test_client()
+    headers = staff_headers("admin")
+    body = {"code": "R", "title": "T", "starts_on": "2025-05-16", "ends_on": "2025-05-18"}
+    retreat = client.post("/api/v1/retreats", json=body, headers=headers).get_json()
+    assert client.post(f"/api/v1/retreats/{retreat['id']}/publish", headers=headers).status_code == 200
+    assert client.get("/readyz").get_json()["redis"] == "down"
+
+
+def test_the_embedded_sqlite_default_runs_an_invitation_end_to_end(tmp_path, service_env, redis_server):
+    from registration import create_app
+    from registration.context import context
+    from retret.migrate import upgrade
+    url = f"sqlite:///{tmp_path / 'registration.db'}"
+    service_env.setenv("REGISTRATION_DATABASE_URL", url)
+    context.reset()
+    upgrade(os.path.join(os.path.dirname(__file__), "..", "..", "services", "registration", "migrations"), url)
+    client = create_app().test_client()
+    headers = bearer(client.post("/api/v1/auth/token", json={"username": "admin", "password": "rahasia-admin-123"})
+                     .get_json()["access_token"])
+    body = {"code": "R", "title": "T", "starts_on": "2099-05-16", "ends_on": "2099-05-18", "capacity": 1}
+    retreat = client.post("/api/v1/retreats", json=body, headers=headers).get_json()
+    official = {"nip": "198609262015051001", "name": "Budi", "phone": "081234567890"}
+    registration = client.post(f"/api/v1/retreats/{retreat['id']}/registrations", json={"official": official},
+                               headers=headers).get_json()
+    assert client.post(f"/api/v1/retreats/{retreat['id']}/publish", headers=headers).status_code == 200
+    token = registration["invitation_url"].rsplit("/", 1)[1]
+    confirmed = client.post(f"/api/v1/invitations/{token}/confirm", json={"shirt_size": "M"})
+    assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "confirmed"
+    assert client.get(f"/api/v1/invitations/{token}").get_json()["retreat"]["responses_close_at"] == \
+        "2099-05-19T00:00:00+07:00"
+    assert context.bus.relay() == 3
+    events = client.get("/api/v1/events", headers=headers).get_json()["items"]
+    assert [e["type"] for e in events] == ["retreat.published", "participant.invited", "registration.confirmed"]
+    for _ in range(6):
+        client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"})
+    assert client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"}).status_code == 429
+    context.reset()
