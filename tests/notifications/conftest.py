@@ -78,7 +78,7 @@ def client(app):
 
 @pytest.fixture
 def admin_headers():
-    token, _ = issue_token("test-jwt-secret", "admin", "admin")
+    token, _ = issue_token("test-jwt-secret-at-least-32-bytes-long", "admin", "admin")
     return bearer(token)
 
 

@@ -127,7 +127,7 @@ def test_admin_only(client, path):
     assert_problem(client.get(path, headers=bearer("not.a.token")), 401)
     assert_problem(client.get(path, headers=bearer(issue_token("wrong-secret", "admin", "admin")[0])), 401)
     for role in ("operator", "secretariat"):
-        token, _ = issue_token("test-jwt-secret", role, role)
+        token, _ = issue_token("test-jwt-secret-at-least-32-bytes-long", role, role)
         assert_problem(client.get(path, headers=bearer(token)), 403)
 
 

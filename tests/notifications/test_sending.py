@@ -252,7 +252,7 @@ def test_embedded_sqlite_default(service_env, smtp_server, tmp_path, envelope):
         context.bus.consume({**env, "sequence": 9}, HANDLERS)
         assert sending.send_due() == {"sent": 1}
         assert len(smtp_server.messages) == 1
-        token, _ = issue_token("test-jwt-secret", "admin", "admin")
+        token, _ = issue_token("test-jwt-secret-at-least-32-bytes-long", "admin", "admin")
         client = notifications.create_app().test_client()
         body = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).get_json()
         assert [i["status"] for i in body["items"]] == ["sent"]

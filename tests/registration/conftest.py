@@ -8,7 +8,7 @@ from retret import clock
 from retret.auth import issue_token
 from retret_testing.http import bearer
 
-JWT_SECRET = "test-jwt-secret"
+JWT_SECRET = "test-jwt-secret-at-least-32-bytes-long"
 
 
 def nip(i: int = 1, gender: int = 1) -> str:

@@ -23,7 +23,7 @@ PUBLIC = {"/api/v1/auth/token", "/api/v1/invitations/{token}", "/api/v1/invitati
 
 
 def staff_headers(role):
-    return bearer(issue_token("test-jwt-secret", role, role)[0])
+    return bearer(issue_token("test-jwt-secret-at-least-32-bytes-long", role, role)[0])
 
 
 def operations(spec):

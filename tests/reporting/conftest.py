@@ -14,7 +14,7 @@ from retret.events.envelope import make_envelope
 from retret.events.subscriptions import SUBSCRIPTIONS, filter_for
 from retret_testing.http import bearer
 
-JWT_SECRET = "test-jwt-secret"
+JWT_SECRET = "test-jwt-secret-at-least-32-bytes-long"
 
 
 def staff(role: str) -> dict:

@@ -57,7 +57,7 @@ def test_projection_works_on_sqlite(tmp_path, service_env):
         assert context.bus.consume(envelope, HANDLERS).value == "applied"
     import reporting
     client = reporting.create_app().test_client()
-    token, _ = issue_token("test-jwt-secret", "secretariat", "secretariat")
+    token, _ = issue_token("test-jwt-secret-at-least-32-bytes-long", "secretariat", "secretariat")
     body = client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary",
                       headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["attendance"] | {"rate": None} == {"sessions": 1, "records": 1, "present": 0, "late": 1,

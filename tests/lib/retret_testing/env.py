@@ -2,7 +2,7 @@
 
 TEST_ENV = {
     "APP_ENV": "test",
-    "JWT_SECRET": "test-jwt-secret",
+    "JWT_SECRET": "test-jwt-secret-at-least-32-bytes-long",
     "INVITATION_SECRET": "test-invitation-secret",
     "ADMIN_USERNAME": "admin",
     "ADMIN_PASSWORD": "rahasia-admin-123",

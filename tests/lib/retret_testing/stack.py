@@ -85,14 +85,21 @@ class Stack:
 
     # ------------------------------------------------------------------ controls
     @contextmanager
-    def paused(self, service: str):
-        """Freeze a worker (SIGSTOP) so that messages wait in its queue, then let it go."""
-        pgid = self.procs[service].pid
-        os.killpg(pgid, signal.SIGSTOP)
+    def stopped(self, service: str):
+        """Stop a worker (warm shutdown) so that messages wait in its queue, then start it again.
+
+        (SIGSTOP is not enough: a frozen worker's pending BRPOP still takes the next message off the queue.)"""
+        proc = self.procs[service]
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        log_path = os.path.join(self.tmp, f"{service}.log")
+        offset = os.path.getsize(log_path)
         try:
             yield
         finally:
-            os.killpg(pgid, signal.SIGCONT)
+            self.start_worker(service)
+            wait_for(lambda: b"ready." in open(log_path, "rb").read()[offset:], 60,
+                     message=f"{service} worker restarted\n{self.logs()}")
 
     def queue(self, service: str) -> str:
         return f"{self.env['CELERY_QUEUE_PREFIX']}{service}"
