@@ -48,12 +48,13 @@ class System:
             assert published.status_code == 200, published.get_json()
         return retreat
 
-    def invite(self, retreat_id, nip="198609262015051001", email="budi.santoso@malangkota.go.id", **fields):
+    def invite(self, retreat_id, nip="198609262015051001", email="budi.santoso@malangkota.go.id", headers=None,
+               **fields):
         official = {"nip": nip, "name": "Drs. Budi Santoso, M.Si.", "position": "Camat Lowokwaru",
                     "position_kind": "camat", "unit_code": "35.73.05", "unit_name": "Kecamatan Lowokwaru",
                     "rank": "IV/a", "echelon": "III.a", "email": email, "phone": "0812-3456-7890", **fields}
         response = self.api("registration", "post", f"/api/v1/retreats/{retreat_id}/registrations",
-                            json={"official": official})
+                            json={"official": official}, headers=headers or {})
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 

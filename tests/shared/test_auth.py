@@ -7,7 +7,7 @@ from retret import clock
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT, issue_token, roles_required
 from retret.http.errors import install_error_handlers
 
-SECRET = "s3cret"
+SECRET = "a-test-secret-of-at-least-32-bytes!"
 
 
 @pytest.fixture

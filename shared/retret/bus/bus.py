@@ -254,6 +254,8 @@ class Bus:
                 wrote = session.info.pop(OUTBOX_FLAG, False)
             finally:
                 session.close()
+            log.info("event %s", result.value, extra={"event_type": envelope["type"], "source": source,
+                                                      "sequence": sequence, "event_id": envelope["id"]})
         finally:
             reset_trace_id(token)
         if wrote:

@@ -75,6 +75,10 @@ class Stack:
             for url in self.urls.values():
                 drop_pg_database(url)
 
+    def log_text(self, name: str) -> str:
+        with open(os.path.join(self.tmp, f"{name}.log"), errors="replace") as fh:
+            return fh.read()
+
     def logs(self) -> str:
         out = []
         for name in self.procs:
