@@ -52,3 +52,9 @@ def test_a_bug_is_a_500_problem_without_internals():
     response = _app().test_client().get("/bug")
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
     assert "boom" not in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_the_query_is_a_422_naming_the_parameter(make_app):
+    client = make_app("reporting").test_client()
+    response = client.get("/api/v1/reports/projection?cursor=a%00b")
+    assert response.status_code == 422 and response.get_json()["errors"] == {"cursor": ["Tidak boleh berisi karakter NUL."]}

@@ -10,7 +10,7 @@ from flask_smorest import Api
 from ..config import CommonSettings
 from ..logs import configure_logging
 from ..tracing import reset_trace_id, set_trace_id
-from .errors import ProblemSchema, http_exception_response, install_error_handlers
+from .errors import DETAILS, ApiError, ProblemSchema, http_exception_response, install_error_handlers
 from .health import LATENCY, REQUESTS, health_blueprint
 
 TRACE_HEADER = "X-Request-ID"
@@ -47,7 +47,16 @@ def create_base_app(settings: CommonSettings, title: str, description: str, ping
         CORS(app, origins=settings.cors_origins, expose_headers=[TRACE_HEADER])
     app.register_blueprint(health_blueprint(ping_database))
     _trace_requests(app, settings.service)
+    app.before_request(_refuse_nul_in_query)
     return app, api
+
+
+def _refuse_nul_in_query():
+    """PostgreSQL cannot hold a NUL character; refuse it in any query parameter before a query sees it."""
+    bad = {name: ["Tidak boleh berisi karakter NUL."] for name, value in request.args.items(multi=True)
+           if "\x00" in value or "\x00" in name}
+    if bad:
+        raise ApiError(422, DETAILS[422], errors=bad)
 
 
 def _trace_requests(app: Flask, service: str) -> None:
