@@ -77,6 +77,7 @@ class CommonSettings:
     celery_visibility_timeout: int
     celery_queue_prefix: str
     cors_origins: list[str]
+    trusted_proxies: int = 0
     bus: BusSettings = field(default_factory=BusSettings)
 
     @property
@@ -108,6 +109,7 @@ def load_common(service: str) -> CommonSettings:
         celery_visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         celery_queue_prefix=env_str("CELERY_QUEUE_PREFIX", "") or "",
         cors_origins=env_list("CORS_ORIGINS"),
+        trusted_proxies=env_int("TRUSTED_PROXIES", 0),
         bus=BusSettings(
             relay_seconds=env_float("BUS_RELAY_SECONDS", 5.0),
             heartbeat_seconds=env_float("BUS_HEARTBEAT_SECONDS", 60.0),

@@ -58,3 +58,14 @@ def test_a_nul_character_in_the_query_is_a_422_naming_the_parameter(make_app):
     client = make_app("reporting").test_client()
     response = client.get("/api/v1/reports/projection?cursor=a%00b")
     assert response.status_code == 422 and response.get_json()["errors"] == {"cursor": ["Tidak boleh berisi karakter NUL."]}
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(make_app):
+    from flask import request
+    app = make_app("reporting", TRUSTED_PROXIES="1")
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert response.get_data(as_text=True) == "10.1.2.3"
+    plain = make_app("reporting", TRUSTED_PROXIES="0").test_client()
+    plain.application.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    assert plain.get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"}).get_data(as_text=True) != "10.1.2.3"

@@ -6,6 +6,7 @@ import time
 from flask import Flask, g, request
 from flask_cors import CORS
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import CommonSettings
 from ..logs import configure_logging
@@ -41,6 +42,11 @@ def create_base_app(settings: CommonSettings, title: str, description: str, ping
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
+    if settings.trusted_proxies:
+        # Behind nginx every request comes from the proxy: take the client's address from X-Forwarded-For, so
+        # per-address limits (sign-in slow-down) see people, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
+                                x_host=settings.trusted_proxies)
     api = RetretApi(app)
     install_error_handlers(app)
     if settings.cors_origins:
