@@ -35,7 +35,7 @@ fuzz: venv
 	RETRET_LONG=1 $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
 
 faults: venv
-	RETRET_LONG=1 $(PY) -m pytest tests/faults $(PYTEST_ARGS)
+	RETRET_LONG=1 $(PY) -m pytest -m faults tests $(PYTEST_ARGS)
 
 # docker-compose reads env_file .env from the project directory, and a user's .env must stay untouched: the
 # check runs with a temporary project directory that links the repository's files next to a copy of

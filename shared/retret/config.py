@@ -85,13 +85,19 @@ class CommonSettings:
         return self.app_env == "production"
 
 
-def _secret(name: str, app_env: str) -> str:
+MIN_SECRET_LENGTH = 32  # HMAC-SHA256 keys shorter than the hash are guessable (RFC 7518 §3.2)
+
+
+def secret_setting(name: str, app_env: str) -> str:
+    """A signing key: required and long enough in production, a well-known value in development."""
     value = env_str(name)
-    if value:
-        return value
-    if app_env == "production":
+    if app_env != "production":
+        return value or DEV_SECRET
+    if not value:
         raise ConfigError(f"{name} must be set when APP_ENV=production")
-    return DEV_SECRET
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} characters when APP_ENV=production")
+    return value
 
 
 def load_common(service: str) -> CommonSettings:
@@ -105,7 +111,7 @@ def load_common(service: str) -> CommonSettings:
         app_env=app_env,
         redis_url=env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
         database_url=env_str(f"{service.upper()}_DATABASE_URL", default_db),
-        jwt_secret=_secret("JWT_SECRET", app_env),
+        jwt_secret=secret_setting("JWT_SECRET", app_env),
         celery_visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         celery_queue_prefix=env_str("CELERY_QUEUE_PREFIX", "") or "",
         cors_origins=env_list("CORS_ORIGINS"),

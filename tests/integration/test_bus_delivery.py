@@ -64,6 +64,7 @@ def test_the_same_event_delivered_twice_gives_one_email_and_one_projection_updat
     assert after["as_of"]["registration"] == before["as_of"]["registration"]
 
 
+@pytest.mark.faults
 def test_inviting_while_redis_is_down_answers_at_once_and_delivers_exactly_once_later(system):
     retreat = system.create_retreat(code="REDIS-DOWN")
     started = time.perf_counter()
@@ -115,6 +116,7 @@ def _projection(system):
     return response.get_json()
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize("where", ["middle", "last"])
 def test_a_lost_event_is_detected_and_replayed(system, where):
     retreat = system.create_retreat(code=f"LOST-{where.upper()}")

@@ -161,10 +161,10 @@ def test_bad_tokens_are_404(client, invited, app):
     genuine = invited["invitation_url"].rsplit("/", 1)[1]
     forged = [
         "abc", genuine[:-1] + ("A" if genuine[-1] != "A" else "B"), genuine + "x", "x" * 2000,
-        URLSafeSerializer("test-invitation-secret", salt="badge").dumps({"r": invited["id"], "v": 1}),
-        URLSafeSerializer("test-invitation-secret", salt="invitation").dumps({"r": str(uuid.uuid4()), "v": 1}),
-        URLSafeSerializer("test-invitation-secret", salt="invitation").dumps({"r": invited["id"], "v": 7}),
-        URLSafeSerializer("test-invitation-secret", salt="invitation").dumps({"r": invited["id"], "v": "1"}),
+        URLSafeSerializer("test-invitation-secret-at-least-32-bytes", salt="badge").dumps({"r": invited["id"], "v": 1}),
+        URLSafeSerializer("test-invitation-secret-at-least-32-bytes", salt="invitation").dumps({"r": str(uuid.uuid4()), "v": 1}),
+        URLSafeSerializer("test-invitation-secret-at-least-32-bytes", salt="invitation").dumps({"r": invited["id"], "v": 7}),
+        URLSafeSerializer("test-invitation-secret-at-least-32-bytes", salt="invitation").dumps({"r": invited["id"], "v": "1"}),
     ]
     for token in forged:
         for action, method in (("", client.get), ("confirm", client.post), ("decline", client.post)):

@@ -39,3 +39,12 @@ def test_beat_schedules_relays_heartbeats_and_gap_scans():
             "reporting.request_replays", "notifications.request_replays", "notifications.send_due"} <= tasks
     assert all("countdown" not in e.get("options", {}) and "eta" not in e.get("options", {})
                for e in schedule.values())
+
+
+def test_production_refuses_a_short_secret(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("JWT_SECRET", "too-short")
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_common("registration")
+    monkeypatch.setenv("JWT_SECRET", "x" * 32)
+    assert load_common("registration").jwt_secret == "x" * 32

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retret.config import DEV_SECRET, ConfigError, env_str
+from retret.config import ConfigError, env_str, secret_setting
 
 DEV_ADMIN_USERNAME = "admin"
 DEV_ADMIN_PASSWORD = "admin"
@@ -20,11 +20,7 @@ class RegistrationSettings:
 def load_settings(app_env: str) -> RegistrationSettings:
     """Read the settings; in production refuse to start without the secrets (never a default password)."""
     production = app_env == "production"
-    secret = env_str("INVITATION_SECRET")
-    if not secret:
-        if production:
-            raise ConfigError("INVITATION_SECRET must be set when APP_ENV=production")
-        secret = DEV_SECRET
+    secret = secret_setting("INVITATION_SECRET", app_env)
     password = env_str("ADMIN_PASSWORD")
     if not password:
         if production:
