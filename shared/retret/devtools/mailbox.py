@@ -14,7 +14,7 @@ LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
 def messages(directory: str) -> list[email.message.EmailMessage]:
-    paths = sorted(pathlib.Path(directory).glob("*.eml"))
+    paths = sorted(pathlib.Path(directory).glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in paths]
 
 

@@ -1,0 +1,102 @@
+"""The Procfile's processes exactly as `make run` starts them (gunicorn APIs, Celery workers, beat, the SMTP sink
+writing var/mail/), driven over real HTTP through the README's walk-through: invite, follow the emailed link,
+confirm, see the confirmation email and the confirmed count in the secretariat's summary."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import requests
+
+from retret.devtools.mailbox import LINK, messages, text_of
+from retret_testing.env import TEST_ENV
+from retret_testing.infra import REPO, SERVICES, RedisServer, create_pg_database, drop_pg_database, wait_for
+
+pytestmark = pytest.mark.integration
+PORTS = {"registration": 5001, "notifications": 5002, "reporting": 5003, "smtp-sink": 1025}
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def procfile_stack():
+    taken = [name for name, port in PORTS.items() if _port_taken(port)]
+    if taken:
+        message = f"ports of {taken} are in use (is `make run` going?)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    workdir = tempfile.mkdtemp(prefix="retret-procfile-")
+    redis_server = RedisServer().start()
+    urls = {s: create_pg_database(s[:5]) for s in SERVICES}
+    env = {**os.environ, **TEST_ENV, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "1025",
+           "PUBLIC_BASE_URL": "http://127.0.0.1:5001", "BEAT_SCHEDULE_FILE": os.path.join(workdir, "beat"),
+           "BUS_RELAY_SECONDS": "1", "BUS_SCAN_SECONDS": "1", "CELERY_QUEUE_PREFIX": "",
+           "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
+           **{f"{s.upper()}_DATABASE_URL": url for s, url in urls.items()}}
+    log = open(os.path.join(workdir, "honcho.log"), "wb")
+    for service in SERVICES:  # the migrate step, as scripts/dev-run.sh and compose's `migrate` run it
+        subprocess.run([sys.executable, "-m", f"{service}.migrate"], env=env, check=True, cwd=workdir,
+                       stdout=log, stderr=subprocess.STDOUT)
+    honcho = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "honcho"), "start", "-e", "/dev/null",
+                               "-f", os.path.join(REPO, "Procfile"), "-d", workdir], env=env, cwd=workdir,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for name, port in PORTS.items():
+            wait_for(lambda: _port_taken(port), 60, message=f"{name} listening on {port}")
+        yield workdir
+    finally:
+        os.killpg(honcho.pid, signal.SIGTERM)
+        try:
+            honcho.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
+        redis_server.cleanup()
+        for url in urls.values():
+            drop_pg_database(url)
+
+
+def _mail(workdir: str, count: int) -> list:
+    directory = os.path.join(workdir, "var", "mail")
+    return wait_for(lambda: len(found := messages(directory)) >= count and found, 60,
+                    message=f"{count} message(s) in var/mail")
+
+
+def test_readme_walk_through_on_the_procfile_processes(procfile_stack):
+    api = "http://127.0.0.1:5001/api/v1"
+    login = requests.post(f"{api}/auth/token", json={"username": "admin", "password": TEST_ENV["ADMIN_PASSWORD"]})
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    retreat = requests.post(f"{api}/retreats", headers=auth, json={
+        "code": "PROCFILE-1", "title": "Retret Pejabat Struktural Kota Malang", "organizer": "BKPSDM Kota Malang",
+        "venue": "Poltekad, Karangploso", "starts_on": "2030-05-15", "ends_on": "2030-05-17",
+        "timezone": "Asia/Jakarta"}).json()
+    assert requests.post(f"{api}/retreats/{retreat['id']}/publish", headers=auth).json()["status"] == "published"
+    invited = requests.post(f"{api}/retreats/{retreat['id']}/registrations", headers=auth, json={"official": {
+        "nip": "198609262015051001", "name": "Drs. Budi Santoso, M.Si.", "position": "Camat Lowokwaru",
+        "position_kind": "camat", "unit_code": "35.73.05", "unit_name": "Kecamatan Lowokwaru", "rank": "IV/a",
+        "echelon": "III.a", "email": "budi.santoso@malangkota.go.id", "phone": "0812-3456-7890"}})
+    assert invited.status_code == 201, invited.text
+
+    link = next(url for url in LINK.findall(text_of(_mail(procfile_stack, 1)[0])) if "/portal/invitations/" in url)
+    assert link.startswith("http://127.0.0.1:5001/portal/invitations/")
+    token = link.rsplit("/", 1)[1]
+    confirmed = requests.post(f"{api}/invitations/{token}/confirm", json={"shirt_size": "L"})
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert any("Konfirmasi" in str(m["Subject"]) for m in _mail(procfile_stack, 2))
+
+    summary_url = f"http://127.0.0.1:5003/api/v1/reports/retreats/{retreat['id']}/summary"
+    summary = wait_for(lambda: (r := requests.get(summary_url, headers=auth)).status_code == 200
+                       and r.json()["registrations"]["confirmed"] == 1 and r.json(), 60, message="confirmed in report")
+    assert summary["registrations"]["total"] == 1
+    for port in (5001, 5002, 5003):
+        ready = requests.get(f"http://127.0.0.1:{port}/readyz").json()
+        assert ready["database"] == "up" and ready["redis"] == "up"
