@@ -10,6 +10,14 @@ from .logs import configure_logging
 from .queues import queue_name
 
 
+def restore_sweep(visibility_timeout: int) -> dict:
+    """How often workers sweep for messages whose consumer died: about every half visibility timeout, at most
+    every 100 s (kombu's default), so a short timeout in tests also means a quick redelivery."""
+    interval = max(1, min(10, visibility_timeout // 2))
+    throttle = max(1, min(10, visibility_timeout // (2 * interval)))
+    return {"unacked_restore_interval": interval, "unacked_restore_throttle": throttle}
+
+
 def celery_config(settings: CommonSettings, service: str | None) -> dict:
     conf = {
         "broker_url": settings.redis_url,
@@ -28,6 +36,7 @@ def celery_config(settings: CommonSettings, service: str | None) -> dict:
             "visibility_timeout": settings.celery_visibility_timeout,
             "socket_connect_timeout": 2,
             "socket_timeout": 10,
+            **restore_sweep(settings.celery_visibility_timeout),
         },
         "task_create_missing_queues": True,
         "enable_utc": True,

@@ -12,7 +12,7 @@ from retret_testing.infra import wait_for
 from retret_testing.queues import queued, remove
 from retret_testing.smtp import text_body
 
-from .conftest import LINK
+from retret_testing.system import LINK
 
 pytestmark = pytest.mark.integration
 

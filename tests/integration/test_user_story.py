@@ -9,7 +9,7 @@ from retret_testing.infra import wait_for
 
 from retret_testing.smtp import text_body
 
-from .conftest import LINK
+from retret_testing.system import LINK
 
 pytestmark = pytest.mark.integration
 

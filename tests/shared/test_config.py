@@ -48,3 +48,10 @@ def test_production_refuses_a_short_secret(monkeypatch):
         load_common("registration")
     monkeypatch.setenv("JWT_SECRET", "x" * 32)
     assert load_common("registration").jwt_secret == "x" * 32
+
+
+def test_the_restore_sweep_follows_the_visibility_timeout():
+    from retret.celery_factory import restore_sweep
+    assert restore_sweep(3600) == {"unacked_restore_interval": 10, "unacked_restore_throttle": 10}
+    assert restore_sweep(5) == {"unacked_restore_interval": 2, "unacked_restore_throttle": 1}
+    assert restore_sweep(1) == {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}

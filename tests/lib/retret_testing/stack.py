@@ -21,7 +21,7 @@ FAST_BUS = {
 
 
 class Stack:
-    def __init__(self, base_env: dict, backend: str = "postgresql"):
+    def __init__(self, base_env: dict, backend: str = "postgresql", overrides: dict | None = None):
         self.backend = backend
         self.tmp = tempfile.mkdtemp(prefix="retret-stack-")
         self.redis = RedisServer()
@@ -29,7 +29,7 @@ class Stack:
         self.urls: dict[str, str] = {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.env = {**base_env, **FAST_BUS, "CELERY_QUEUE_PREFIX": f"it{uuid.uuid4().hex[:6]}-",
-                    "BEAT_SCHEDULE_FILE": os.path.join(self.tmp, "beat-schedule")}
+                    "BEAT_SCHEDULE_FILE": os.path.join(self.tmp, "beat-schedule"), **(overrides or {})}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> "Stack":
