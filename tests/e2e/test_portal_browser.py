@@ -1,0 +1,296 @@
+"""The official's invitation page in a real headless Chromium (Playwright for Python, Debian's /usr/bin/chromium):
+the registration app served over HTTP, an invitation created through the API, its emailed link opened on a phone
+viewport, and the answer checked back through the API."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from datetime import date, timedelta
+
+import pytest
+from werkzeug.serving import make_server
+
+from retret import clock
+from retret.auth import issue_token
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+JWT_SECRET = "test-jwt-secret-at-least-32-bytes-long"
+SCREENSHOT = "/tmp/portal.png"
+
+TITLE = "Retret Pejabat Struktural Kota Malang"
+NAME = "Drs. Bambang <b>Sutrisno</b>, M.Si."  # markup in data must show as text
+POSITION = "Camat Lowokwaru"
+UNIT = "Kecamatan Lowokwaru"
+
+MSG_NETWORK = "Koneksi terputus. Periksa jaringan Anda lalu coba lagi."
+MSG_INVALID = "Tautan undangan tidak valid atau sudah diganti."
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember"]
+
+
+def indonesian(day: date) -> str:
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _missing() -> list[str]:
+    missing = []
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright for Python (pip install playwright)")
+    return missing
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = _missing()
+    if missing:
+        reason = "the browser tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A phone: 390x844, touch, Indonesian, and a time zone far from the retreat's (times must not follow it)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                              has_touch=True, locale="id-ID", timezone_id="America/Los_Angeles")
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+class Portal:
+    """The registration app on a real local port, and the API calls a test sets up with."""
+
+    def __init__(self, app, base_url: str):
+        self.client, self.base_url = app.test_client(), base_url
+        token, _ = issue_token(JWT_SECRET, "admin", "admin")
+        self.admin = {"Authorization": f"Bearer {token}"}
+
+    def retreat(self, starts_on: date, ends_on: date, **overrides) -> dict:
+        body = {"code": "RETRET-MLG", "title": TITLE, "organizer": "BKPSDM Kota Malang",
+                "venue": "Poltekad, Karangploso", "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(), "timezone": "Asia/Jakarta", **overrides}
+        created = self.client.post("/api/v1/retreats", json=body, headers=self.admin)
+        assert created.status_code == 201, created.get_json()
+        published = self.client.post(f"/api/v1/retreats/{created.get_json()['id']}/publish", headers=self.admin)
+        assert published.status_code == 200, published.get_json()
+        return published.get_json()
+
+    def register(self, retreat_id: str) -> dict:
+        official = {"nip": "198609262015051001", "name": NAME, "position": POSITION, "position_kind": "camat",
+                    "unit_code": "35.73.05", "unit_name": UNIT, "email": "bambang@malangkota.go.id",
+                    "phone": "0812-3456-7890"}
+        response = self.client.post(f"/api/v1/retreats/{retreat_id}/registrations", json={"official": official},
+                                    headers=self.admin)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def registration(self, registration_id: str) -> dict:
+        response = self.client.get(f"/api/v1/registrations/{registration_id}", headers=self.admin)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def link(self, registration: dict) -> str:
+        """The emailed link (PUBLIC_BASE_URL is http://retret.test in tests), pointed at this server."""
+        url = registration["invitation_url"]
+        assert url.startswith("http://retret.test/portal/invitations/"), url
+        return self.base_url + url[len("http://retret.test"):]
+
+
+@pytest.fixture
+def portal(make_app):
+    app = make_app("registration")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="portal-http", daemon=True)
+    thread.start()
+    try:
+        yield Portal(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
+@pytest.fixture
+def upcoming():
+    """Dates of a retreat a month ahead (answers open), with a deadline three days before it at 15:00 WIB."""
+    starts = clock.now().date() + timedelta(days=30)
+    ends = starts + timedelta(days=2)
+    deadline = f"{(starts - timedelta(days=3)).isoformat()}T15:00:00+07:00"
+    return starts, ends, deadline
+
+
+def test_confirm_with_a_shirt_size(portal, page, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, deadline = upcoming
+    retreat = portal.retreat(starts, ends, response_deadline=deadline)
+    registration = portal.register(retreat["id"])
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+    page.goto(portal.link(registration))
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator("#official-name")).to_have_text(NAME)
+    assert page.locator("#official-name b").count() == 0
+    expect(page.locator("#official-position")).to_have_text(POSITION)
+    expect(page.locator("#official-unit")).to_have_text(UNIT)
+    expect(page.locator("#retreat-dates")).to_have_text(f"{indonesian(starts)} – {indonesian(ends)}")
+    expect(page.locator("#retreat-venue")).to_have_text("Poltekad, Karangploso")
+    expect(page.locator("#status")).to_have_text("Diundang")
+    # in the retreat's zone (WIB), not the phone's (Los Angeles)
+    expect(page.locator("#deadline")).to_have_text(
+        f"Mohon jawab paling lambat {indonesian(starts - timedelta(days=3))} pukul 15.00 WIB.")
+
+    page.click("[data-action=confirm]")
+    page.select_option("select[name=shirt_size]", "L")
+    page.fill("[name=emergency_contact]", "Ibu Sari (istri) 0812-1111-2222")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+
+    held = []  # hold the request, to see the page while it is on its way
+    page.route("**/confirm", lambda route: held.append(route))
+    page.click("[data-action=submit]")
+    submit = page.locator("[data-action=submit]")
+    expect(submit).to_be_disabled()
+    page.evaluate("document.querySelector('form.answer').requestSubmit()")  # pressed again while sending
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+
+    expect(page.locator("#status")).to_have_text("Hadir dikonfirmasi")
+    expect(page.locator("#success")).to_have_text("Terima kasih, kehadiran Anda telah dikonfirmasi.")
+    expect(page.locator("#answer-details")).to_contain_text("L")
+    expect(page.locator("[data-action=confirm]")).to_be_hidden()
+    expect(page.locator("[data-action=decline]")).to_be_visible()  # may still change the answer
+    expect(page.locator("[role=alert]")).to_be_hidden()
+    assert [url for url in posts if url.endswith("/confirm")] == [
+        f"{portal.base_url}/api/v1/invitations/{registration['invitation_url'].rsplit('/', 1)[1]}/confirm"]
+
+    stored = portal.registration(registration["id"])
+    assert stored["status"] == "confirmed"
+    assert stored["shirt_size"] == "L"
+    assert stored["emergency_contact"] == "Ibu Sari (istri) 0812-1111-2222"
+    assert stored["health_notes"] is None
+
+
+def test_decline_with_a_reason(portal, page, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, _deadline = upcoming
+    registration = portal.register(portal.retreat(starts, ends)["id"])
+
+    page.goto(portal.link(registration))
+    expect(page.locator("#status")).to_have_text("Diundang")
+    page.click("[data-action=decline]")
+    page.fill("[name=reason]", "Tugas dinas ke Jakarta <rapat koordinasi>")
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#status")).to_have_text("Tidak hadir")
+    expect(page.locator("#answer-details")).to_contain_text("Tugas dinas ke Jakarta <rapat koordinasi>")
+    expect(page.locator("[data-action=decline]")).to_be_hidden()
+    expect(page.locator("[data-action=confirm]")).to_be_visible()
+    stored = portal.registration(registration["id"])
+    assert stored["status"] == "declined"
+    assert stored["reason"] == "Tugas dinas ke Jakarta <rapat koordinasi>"
+
+
+def test_an_invalid_link_says_so(portal, page):
+    from playwright.sync_api import expect
+    page.goto(f"{portal.base_url}/portal/invitations/bukan-tautan-yang-benar")
+    expect(page.locator("[role=alert]")).to_have_text(MSG_INVALID)
+    expect(page.locator("#invitation")).to_be_hidden()
+    expect(page.locator("[data-action=retry]")).to_be_hidden()
+
+
+def test_a_lost_connection_keeps_the_form(portal, page, context, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, _deadline = upcoming
+    registration = portal.register(portal.retreat(starts, ends)["id"])
+
+    page.goto(portal.link(registration))
+    page.click("[data-action=confirm]")
+    page.select_option("select[name=shirt_size]", "XXL")
+    page.fill("[name=health_notes]", "Alergi udang")
+    context.set_offline(True)
+    page.click("[data-action=submit]")
+    expect(page.locator("[role=alert]")).to_have_text(MSG_NETWORK)
+    expect(page.locator("[name=health_notes]")).to_have_value("Alergi udang")
+    expect(page.locator("select[name=shirt_size]")).to_have_value("XXL")
+    expect(page.locator("[data-action=submit]")).to_be_enabled()
+    assert portal.registration(registration["id"])["status"] == "invited"
+
+    context.set_offline(False)
+    page.click("[data-action=submit]")
+    expect(page.locator("#status")).to_have_text("Hadir dikonfirmasi")
+    expect(page.locator("[role=alert]")).to_be_hidden()
+    stored = portal.registration(registration["id"])
+    assert (stored["status"], stored["shirt_size"], stored["health_notes"]) == ("confirmed", "XXL", "Alergi udang")
+
+
+def test_a_closed_invitation_has_no_buttons_and_says_why(portal, page):
+    from playwright.sync_api import expect
+    starts = clock.now().date() - timedelta(days=10)  # a retreat that already ran
+    registration = portal.register(portal.retreat(starts, starts + timedelta(days=2))["id"])
+
+    page.goto(portal.link(registration))
+    expect(page.locator("#status")).to_have_text("Diundang")
+    expect(page.locator("#closed")).to_contain_text("Batas waktu jawaban telah lewat")
+    expect(page.locator("[data-action=confirm]")).to_be_hidden()
+    expect(page.locator("[data-action=decline]")).to_be_hidden()
+    expect(page.locator("#deadline")).to_have_text(
+        f"Batas waktu jawaban: {indonesian(starts + timedelta(days=2))} pukul 23.59 WIB.")
+
+
+def test_field_errors_show_next_to_the_form(portal, page, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, _deadline = upcoming
+    registration = portal.register(portal.retreat(starts, ends)["id"])
+
+    page.goto(portal.link(registration))
+    page.click("[data-action=confirm]")
+    page.evaluate("document.querySelector('[name=emergency_contact]').removeAttribute('maxlength')")
+    page.fill("[name=emergency_contact]", "x" * 501)  # what an old browser without maxlength would send
+    page.click("[data-action=submit]")
+    alert = page.locator("form [role=alert]")  # inside the form, above its buttons, where the official looks
+    expect(alert).to_contain_text("Beberapa isian belum benar:")
+    expect(alert).to_contain_text("Kontak darurat: Maksimal 500 karakter.")
+    expect(page.locator("[name=emergency_contact]")).to_have_attribute("aria-invalid", "true")
+
+    page.fill("[name=emergency_contact]", "Ibu Sari")
+    page.click("[data-action=submit]")
+    expect(page.locator("#status")).to_have_text("Hadir dikonfirmasi")
+    expect(page.locator("[role=alert]")).to_be_hidden()
+
+
+def test_a_refused_answer_shows_the_state_as_it_is_now(portal, page, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, _deadline = upcoming
+    registration = portal.register(portal.retreat(starts, ends)["id"])
+
+    page.goto(portal.link(registration))
+    page.click("[data-action=decline]")
+    cancelled = portal.client.post(f"/api/v1/registrations/{registration['id']}/cancel", json={},
+                                   headers=portal.admin)  # meanwhile, by the organiser
+    assert cancelled.status_code == 200, cancelled.get_json()
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#status")).to_have_text("Dibatalkan")
+    expect(page.locator("#closed")).to_have_text("Pendaftaran Anda telah dibatalkan oleh panitia.")
+    expect(page.locator("[data-action=confirm]")).to_be_hidden()
+    expect(page.locator("[data-action=decline]")).to_be_hidden()
+    expect(page.locator("[data-action=submit]")).to_have_count(0)
