@@ -34,8 +34,10 @@ def _handle_events(system, service: str) -> list[dict]:
             if m["task"] == f"{service}.handle_event"]
 
 
-def _notifications(system, registration_id: str) -> list[dict]:
-    response = system.api("notifications", "get", f"/api/v1/notifications?registration_id={registration_id}")
+def _notifications(system, registration_id: str, channel: str = "email") -> list[dict]:
+    """The registration's messages of one channel (an invitation is an email and, with a phone, an SMS)."""
+    response = system.api("notifications", "get",
+                          f"/api/v1/notifications?registration_id={registration_id}&channel={channel}")
     assert response.status_code == 200, response.get_json()
     return response.get_json()["items"]
 
@@ -59,6 +61,7 @@ def test_the_same_event_delivered_twice_gives_one_email_and_one_projection_updat
     time.sleep(2)  # a wrongly created second message would have been sent by now (beat scans every second)
     assert len(system.smtp.to(address)) == 1
     assert [n["kind"] for n in _notifications(system, registration["id"])] == ["invitation"]
+    assert [n["kind"] for n in _notifications(system, registration["id"], "sms")] == ["invitation"]
     after = system.summary(retreat["id"])
     assert after["registrations"] == before["registrations"]
     assert after["as_of"]["registration"] == before["as_of"]["registration"]

@@ -1,4 +1,5 @@
-"""Fixtures of the notifications tests: a real SMTP server (aiosmtpd) and the service on a fresh PostgreSQL."""
+"""Fixtures of the notifications tests: a real SMTP server (aiosmtpd), a real Kannel SMS gateway (bearerbox, smsbox,
+fakesmsc), the service on a fresh PostgreSQL, and the service's API on a real HTTP server for Kannel's callbacks."""
 from __future__ import annotations
 
 import copy
@@ -17,6 +18,9 @@ from retret.events.catalogue import CATALOGUE
 from retret.events.envelope import make_envelope
 from retret_testing.http import bearer
 from retret_testing.infra import free_port
+from retret_testing.kannel import KannelGateway, require_kannel
+
+DLR_SECRET = "dlr-secret-for-tests/&+ 123"
 
 
 @dataclass
@@ -172,3 +176,70 @@ class Db:
 @pytest.fixture
 def db(ctx):
     return Db(ctx)
+
+
+# ------------------------------------------------------------------------------------------------- SMS
+@pytest.fixture(scope="session")
+def kannel_gateway():
+    """One real Kannel for the session (skipped when not installed, unless CI is set)."""
+    require_kannel()
+    gateway = KannelGateway(username="retret", password="p&ss/wörd kannel").start()
+    yield gateway
+    gateway.cleanup()
+
+
+@dataclass
+class ApiServer:
+    base_url: str
+    calls: list = field(default_factory=list)  # (path, query dict, status code) of every request answered
+
+    def dlr_calls(self):
+        return [c for c in list(self.calls) if c[0] == "/api/v1/providers/kannel/dlr"]
+
+
+def _recording(app, calls):
+    from urllib.parse import parse_qsl
+
+    def wsgi(environ, start_response):
+        def start(status, headers, exc_info=None):
+            calls.append((environ.get("PATH_INFO"), dict(parse_qsl(environ.get("QUERY_STRING", ""))),
+                          int(status.split()[0])))
+            return start_response(status, headers, exc_info)
+        return app(environ, start)
+    return wsgi
+
+
+@pytest.fixture
+def api_server(app, service_env):
+    """The notifications API on a real HTTP server (werkzeug, threaded): the dlr-url Kannel calls back.
+    NOTIFICATIONS_BASE_URL points at it; `calls` records what it answered."""
+    from werkzeug.serving import make_server
+    calls: list = []
+    server = make_server("127.0.0.1", 0, _recording(app, calls), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="dlr-api", daemon=True)
+    thread.start()
+    running = ApiServer(f"http://127.0.0.1:{server.server_port}", calls)
+    service_env.setenv("NOTIFICATIONS_BASE_URL", running.base_url)
+    yield running
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
+
+
+@pytest.fixture
+def kannel_env(service_env):
+    """Settings of a Kannel provider (its URL set by each test or by `kannel`); the DLR secret."""
+    service_env.setenv("SMS_PROVIDERS", "kannel")
+    service_env.setenv("KANNEL_USERNAME", "retret")
+    service_env.setenv("KANNEL_PASSWORD", "p&ss/wörd kannel")
+    service_env.setenv("KANNEL_DLR_SECRET", DLR_SECRET)
+    service_env.setenv("KANNEL_TIMEOUT_SECONDS", "5")
+    service_env.setenv("KANNEL_SENDSMS_URL", f"http://127.0.0.1:{free_port()}/cgi-bin/sendsms")  # nothing there
+    return service_env
+
+
+@pytest.fixture
+def kannel(kannel_gateway, kannel_env, api_server):
+    """SMS through the real gateway, its delivery reports to the real API server."""
+    kannel_env.setenv("KANNEL_SENDSMS_URL", kannel_gateway.sendsms_url)
+    return kannel_gateway

@@ -10,7 +10,8 @@ from retret.events.catalogue import CATALOGUE, REGISTRATION_ID, RETREAT_ID
 from retret_testing.http import assert_problem, bearer
 
 OTHER_RETREAT = "11111111-2222-4333-8444-555555555555"
-OFFICIAL = CATALOGUE["participant.invited"].sample["official"]
+# Without a phone: the seeded messages are emails only (SMS have their own tests).
+OFFICIAL = {**CATALOGUE["participant.invited"].sample["official"], "phone": None}
 BASE = "/api/v1/notifications"
 
 
@@ -21,7 +22,7 @@ def seeded(ctx, envelope, smtp_server):
         ctx.bus.consume(envelope("participant.invited", official={**OFFICIAL, "email": f"p{n}@malangkota.go.id"},
                                  registration_id=str(uuid.UUID(int=n + 1)),
                                  retreat_id=OTHER_RETREAT if n == 2 else RETREAT_ID), HANDLERS)
-    ctx.bus.consume(envelope("registration.confirmed"), HANDLERS)
+    ctx.bus.consume(envelope("registration.confirmed", official=OFFICIAL), HANDLERS)
     sending.send_due()
     ctx.bus.consume(envelope("registration.declined", official={**OFFICIAL, "email": "reject@malangkota.go.id"}),
                     HANDLERS)

@@ -1,4 +1,5 @@
-"""Event handlers: exactly one message per event and kind, only rows written (no sending), order-tolerant."""
+"""Event handlers: exactly one message per event, kind and channel, only rows written (no sending),
+order-tolerant."""
 import json
 from datetime import timedelta
 
@@ -18,11 +19,12 @@ from retret.queues import queue_name
 INVITATION_URL = CATALOGUE["participant.invited"].sample["invitation_url"]
 
 
-def test_invitation_creates_one_row_even_when_consumed_twice(ctx, db, envelope):
+def test_invitation_creates_one_email_and_one_sms_even_when_consumed_twice(ctx, db, envelope):
     env = envelope("participant.invited")
     assert ctx.bus.consume(env, HANDLERS) == ConsumeResult.APPLIED
     assert ctx.bus.consume(env, HANDLERS) == ConsumeResult.DUPLICATE
-    row = db.one()
+    assert sorted(n.channel for n in db.notifications()) == ["email", "sms"]
+    row = db.one(channel="email")
     assert row.kind == "invitation" and row.channel == "email" and row.status == "created"
     assert row.recipient == "budi.santoso@malangkota.go.id"
     assert row.recipient_name == "Dr. Budi Santoso, S.Sos., M.Si."
@@ -34,6 +36,12 @@ def test_invitation_creates_one_row_even_when_consumed_twice(ctx, db, envelope):
     assert "Kamis, 15 Mei 2025" in row.body_text and "WIB" in row.body_text
     assert row.subject == "Undangan Retret Pejabat Struktural Kota Malang 2025"
     assert db.history(row.id) == ["created"]
+    sms = db.one(channel="sms")
+    assert (sms.kind, sms.status, sms.recipient) == ("invitation", "created", "+6281234567890")
+    assert sms.idempotency_key == f"{env['id']}:invitation:sms:+6281234567890"
+    assert sms.message_id != row.message_id and sms.subject is None and sms.body_html is None
+    assert INVITATION_URL in sms.body_text and sms.body_text.startswith("Yth. Dr. Budi Santoso")
+    assert db.history(sms.id) == ["created"]
 
 
 def test_same_event_under_another_sequence_is_still_one_message(ctx, db, envelope):
@@ -42,8 +50,9 @@ def test_same_event_under_another_sequence_is_still_one_message(ctx, db, envelop
     again = {**first, "sequence": first["sequence"] + 1}
     ctx.bus.consume(first, HANDLERS)
     assert ctx.bus.consume(again, HANDLERS) == ConsumeResult.APPLIED
-    assert len(db.notifications()) == 1
-    assert [e["data"]["status"] for e in db.events()] == ["created"]
+    assert len(db.notifications()) == 2  # its email and its SMS, once each
+    assert [(e["data"]["channel"], e["data"]["status"]) for e in db.events()] == [("email", "created"),
+                                                                                 ("sms", "created")]
 
 
 @pytest.mark.parametrize("type_name,kind,text", [
@@ -54,24 +63,30 @@ def test_same_event_under_another_sequence_is_still_one_message(ctx, db, envelop
 ])
 def test_registration_status_emails(ctx, db, envelope, type_name, kind, text):
     ctx.bus.consume(envelope(type_name), HANDLERS)
-    row = db.one()
+    row = db.one(channel="email")
     assert row.kind == kind and row.status == "created"
     assert text in row.body_text
 
 
 def test_no_email_no_message(ctx, db, envelope):
-    official = dict(CATALOGUE["participant.invited"].sample["official"])
+    official = {**CATALOGUE["participant.invited"].sample["official"], "phone": None}
     ctx.bus.consume(envelope("participant.invited", official={**official, "email": None}), HANDLERS)
-    ctx.bus.consume(envelope("registration.confirmed", official={**official, "email": ""}), HANDLERS)
+    ctx.bus.consume(envelope("registration.confirmed", official={**official, "email": "", "phone": ""}), HANDLERS)
     ctx.bus.consume(envelope("registration.declined", official={**official, "email": "   "}), HANDLERS)
     assert db.notifications() == []
     assert db.events() == []
 
 
+def test_no_email_but_a_phone_only_sms(ctx, db, envelope):
+    official = {**CATALOGUE["participant.invited"].sample["official"], "email": None}
+    ctx.bus.consume(envelope("participant.invited", official=official), HANDLERS)
+    assert [(n.channel, n.kind) for n in db.notifications()] == [("sms", "invitation")]
+
+
 def test_status_changed_event_recorded_with_the_row(ctx, db, envelope):
     ctx.bus.consume(envelope("participant.invited"), HANDLERS)
-    row = db.one()
-    [event] = db.events()
+    row = db.one(channel="email")
+    [event] = [e for e in db.events() if e["data"]["notification_id"] == row.id]
     assert event["retreat_id"] == RETREAT_ID
     assert NotificationStatusData().validate(event["data"]) == {}
     assert event["data"] == {
@@ -100,7 +115,7 @@ def test_broker_down_never_blocks_the_event(ctx, db, envelope, monkeypatch):
     monkeypatch.setitem(handlers._nudge_state, "quiet_until", 0.0)
     monkeypatch.setattr(ctx.celery, "send_task", refuse)
     assert ctx.bus.consume(envelope("participant.invited"), HANDLERS) == ConsumeResult.APPLIED
-    assert db.one().status == "created"
+    assert {n.status for n in db.notifications()} == {"created"}
 
 
 def test_nothing_is_written_when_the_handler_fails(ctx, db, envelope, monkeypatch):
@@ -114,7 +129,7 @@ def test_nothing_is_written_when_the_handler_fails(ctx, db, envelope, monkeypatc
     monkeypatch.undo()
     assert db.notifications() == []
     assert ctx.bus.consume(env, HANDLERS) == ConsumeResult.APPLIED
-    assert len(db.notifications()) == 1
+    assert len(db.notifications()) == 2
 
 
 def test_broken_template_is_recorded_not_blocking(ctx, db, envelope, monkeypatch):
@@ -122,8 +137,9 @@ def test_broken_template_is_recorded_not_blocking(ctx, db, envelope, monkeypatch
         raise TemplateError("placeholder without a value: 'x' is undefined")
     monkeypatch.setattr(handlers, "render_email", broken)
     assert ctx.bus.consume(envelope("participant.invited"), HANDLERS) == ConsumeResult.APPLIED
-    row = db.one()
+    row = db.one(channel="email")
     assert row.status == "technical-failure" and "placeholder" in row.error
+    assert db.one(channel="sms").status == "created"  # the SMS does not depend on the email template
 
 
 # ------------------------------------------------------------------------------------- contract
@@ -151,8 +167,9 @@ def test_every_catalogue_type_from_registration_keeps_the_sequence(ctx, db):
         assert ctx.bus.consume(env, HANDLERS) in (ConsumeResult.APPLIED, ConsumeResult.STUB)
     status = ctx.bus.cursor_status()["registration"]
     assert status["last_sequence"] == len(types) and status["gaps"] == []
-    kinds = sorted(n.kind for n in db.notifications())
+    kinds = sorted(n.kind for n in db.notifications(channel="email"))
     assert kinds == ["cancelled", "confirmation", "declined", "invitation", "waitlisted"]
+    assert sorted(n.kind for n in db.notifications(channel="sms")) == ["confirmation", "invitation"]
 
 
 def test_data_not_matching_the_catalogue_is_ignored_not_fatal(ctx, db):
@@ -178,7 +195,8 @@ def test_invitation_then_confirmation_both_sent(ctx, db, envelope):
     now = clock.now()
     ctx.bus.consume(envelope("participant.invited", occurred_at=now - timedelta(days=1)), HANDLERS)
     ctx.bus.consume(envelope("registration.confirmed", occurred_at=now), HANDLERS)
-    assert [n.kind for n in db.notifications()] == ["invitation", "confirmation"]
+    assert [n.kind for n in db.notifications(channel="email")] == ["invitation", "confirmation"]
+    assert [n.kind for n in db.notifications(channel="sms")] == ["invitation", "confirmation"]
     assert db.get(Recipient, REGISTRATION_ID).status == "confirmed"
 
 
@@ -201,4 +219,5 @@ def test_contacts_and_group_remembered(ctx, db, envelope):
     recipient = db.get(Recipient, REGISTRATION_ID)
     assert recipient.email == "budi.baru@malangkota.go.id"
     assert (recipient.group, recipient.room) == ("Peleton 3", "Barak B-12")
-    assert len(db.notifications()) == 1  # participant.updated and group.assigned send nothing (yet)
+    # The invitation's email and SMS; participant.updated and group.assigned send nothing (yet).
+    assert len(db.notifications()) == 2

@@ -14,7 +14,8 @@ from retret.events.catalogue import CATALOGUE, NotificationStatusData
 from retret_testing.infra import free_port
 
 INVITATION_URL = CATALOGUE["participant.invited"].sample["invitation_url"]
-OFFICIAL = CATALOGUE["participant.invited"].sample["official"]
+# Without a phone: these tests are about email (SMS sending has its own tests, in test_sms.py).
+OFFICIAL = {**CATALOGUE["participant.invited"].sample["official"], "phone": None}
 
 
 def invite(ctx, envelope, email=None, **changes):
@@ -72,8 +73,8 @@ def test_one_email_however_often_events_and_runs_repeat(ctx, db, envelope, smtp_
 def test_confirmation_and_decline_flow(ctx, db, envelope, smtp_server):
     invite(ctx, envelope)
     sending.send_due()
-    ctx.bus.consume(envelope("registration.confirmed"), HANDLERS)
-    ctx.bus.consume(envelope("registration.declined"), HANDLERS)
+    ctx.bus.consume(envelope("registration.confirmed", official=OFFICIAL), HANDLERS)
+    ctx.bus.consume(envelope("registration.declined", official=OFFICIAL), HANDLERS)
     assert sending.send_due() == {"sent": 2}
     subjects = [m.message["Subject"].strip() for m in smtp_server.messages]  # folded: leading space
     assert subjects == ["Undangan Retret Pejabat Struktural Kota Malang 2025",
@@ -247,15 +248,15 @@ def test_embedded_sqlite_default(service_env, smtp_server, tmp_path, envelope):
     service_env.setenv("SMTP_PORT", str(smtp_server.port))
     context.reset()
     try:
-        env = envelope("participant.invited")
+        env = envelope("participant.invited")  # the sample official has an email and a phone
         context.bus.consume(env, HANDLERS)
         context.bus.consume({**env, "sequence": 9}, HANDLERS)
-        assert sending.send_due() == {"sent": 1}
+        assert sending.send_due() == {"sent": 2}
         assert len(smtp_server.messages) == 1
         token, _ = issue_token("test-jwt-secret-at-least-32-bytes-long", "admin", "admin")
         client = notifications.create_app().test_client()
         body = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).get_json()
-        assert [i["status"] for i in body["items"]] == ["sent"]
+        assert sorted((i["channel"], i["status"]) for i in body["items"]) == [("email", "sent"), ("sms", "sent")]
         assert body["items"][0]["created_at"].endswith("+07:00")
     finally:
         context.reset()

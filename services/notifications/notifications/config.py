@@ -20,6 +20,18 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class KannelSettings:
+    """The first Kannel of SMS_PROVIDERS: its smsbox sendsms interface and the delivery-report callback."""
+    sendsms_url: str = "http://127.0.0.1:13013/cgi-bin/sendsms"
+    username: str | None = None
+    password: str | None = None
+    dlr_secret: str | None = None
+    timeout: float = 5.0
+    # Where the gateway reaches this service's API (delivery reports go to .../api/v1/providers/kannel/dlr).
+    base_url: str = "http://127.0.0.1:5002"
+
+
+@dataclass(frozen=True)
 class NotificationSettings:
     app_env: str = "development"
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -30,6 +42,7 @@ class NotificationSettings:
     send_budget_seconds: float = 60.0
     sms_providers: tuple[str, ...] = ("log",)
     sms_sender_id: str = "RETRET"
+    kannel: KannelSettings = field(default_factory=KannelSettings)
 
     @property
     def production(self) -> bool:
@@ -59,5 +72,26 @@ def load_settings() -> NotificationSettings:
         send_batch=max(1, env_int("NOTIFICATIONS_SEND_BATCH", 200)),
         send_budget_seconds=env_float("NOTIFICATIONS_SEND_BUDGET_SECONDS", 60.0),
         sms_providers=tuple(env_list("SMS_PROVIDERS", ["log"])),
-        sms_sender_id=env_str("SMS_SENDER_ID", "RETRET"),
+        sms_sender_id=env_str("SMS_SENDER_ID", "RETRET") or "RETRET",
+        kannel=KannelSettings(
+            sendsms_url=env_str("KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms"),
+            username=env_str("KANNEL_USERNAME"),
+            password=env_str("KANNEL_PASSWORD"),
+            dlr_secret=env_str("KANNEL_DLR_SECRET"),
+            timeout=env_float("KANNEL_TIMEOUT_SECONDS", 5.0),
+            base_url=(env_str("NOTIFICATIONS_BASE_URL", "http://127.0.0.1:5002") or "").rstrip("/"),
+        ),
     )
+
+
+def check_kannel(settings: KannelSettings, production: bool) -> None:
+    """Refuse a Kannel provider that cannot work: no account, no delivery-report secret, a bad URL."""
+    for name, value in (("KANNEL_SENDSMS_URL", settings.sendsms_url), ("NOTIFICATIONS_BASE_URL", settings.base_url)):
+        if not value or not value.startswith(("http://", "https://")):
+            raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    if not settings.username or settings.password is None:
+        raise ConfigError("KANNEL_USERNAME and KANNEL_PASSWORD must be set to send SMS through Kannel")
+    if not settings.dlr_secret:
+        raise ConfigError("KANNEL_DLR_SECRET must be set: delivery reports are only accepted with it")
+    if production and len(settings.dlr_secret) < 16:
+        raise ConfigError("KANNEL_DLR_SECRET must be at least 16 characters when APP_ENV=production")

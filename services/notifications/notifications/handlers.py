@@ -24,9 +24,11 @@ from retret.queues import NOTIFICATIONS, queue_name
 from . import services
 from .context import context
 from .domain import lifecycle
-from .domain.messages import EMAIL_KINDS, registration_context
+from retret.rules.phone import PhoneError, normalize_phone
+
+from .domain.messages import EMAIL_KINDS, SMS_KINDS, registration_context
 from .models import Recipient, Retreat
-from .templating import TemplateError, render_email
+from .templating import TemplateError, render_email, render_sms
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +152,40 @@ def _email_to_official(session: Session, envelope: dict, data: Mapping, kind: st
         nudge_after_commit(session)
 
 
+def _sms_to_official(session: Session, envelope: dict, data: Mapping, kind: str) -> None:
+    official = data.get("official") or {}
+    phone = (official.get("phone") or "").strip()
+    if not phone:
+        log.info("official has no phone; no SMS", extra={"event_id": envelope["id"], "kind": kind})
+        return
+    retreat = data.get("retreat") or {}
+    common = dict(
+        event_id=envelope["id"], kind=kind, channel="sms", recipient=phone, recipient_name=official.get("name"),
+        retreat_id=_str(data.get("retreat_id")), registration_id=_str(data.get("registration_id")),
+        timezone=retreat.get("timezone"),
+    )
+    try:
+        common["recipient"] = normalize_phone(phone)  # E.164 already; the same number either way
+    except PhoneError as exc:  # never a gateway's guess: a person sees the number that cannot be sent to
+        services.create_notification(session, body_text="", status=lifecycle.PERMANENT_FAILURE,
+                                     error=f"phone number {phone!r}: {exc.message}", **common)
+        return
+    try:
+        rendered = render_sms(kind, registration_context(data))
+    except TemplateError as exc:
+        log.error("SMS template failed", extra={"kind": kind, "error": str(exc)})
+        services.create_notification(session, body_text="", status=lifecycle.TECHNICAL_FAILURE,
+                                     error=f"template: {exc}", **common)
+        return
+    created = services.create_notification(session, body_text=rendered.text, language=rendered.language,
+                                           **common)
+    if created is not None:
+        nudge_after_commit(session)
+
+
 def on_registration_event(session: Session, envelope: dict) -> None:
-    """participant.invited and registration.*: remember the status, email the official (unless stale)."""
+    """participant.invited and registration.*: remember the status, email (and for some, SMS) the official
+    (unless the event is stale)."""
     data = _load(envelope)
     if data is None:
         return
@@ -162,6 +196,9 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     kind = EMAIL_KINDS.get(envelope["type"])
     if kind is not None:
         _email_to_official(session, envelope, data, kind)
+    kind = SMS_KINDS.get(envelope["type"])
+    if kind is not None:
+        _sms_to_official(session, envelope, data, kind)
 
 
 def on_retreat_event(session: Session, envelope: dict) -> None:

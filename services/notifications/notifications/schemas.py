@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from retret.http.pagination import PageArgs
 
+from .domain.delivery_reports import KANNEL_DLR_TYPES
 from .domain.lifecycle import STATUSES
 from .domain.messages import CHANNELS, KINDS
 
@@ -23,6 +24,13 @@ class NotificationListArgs(PageArgs, NotificationFilterArgs):
 
 class StatsArgs(Schema):
     retreat_id = fields.UUID(load_default=None, metadata={"description": "Only this retreat's messages."})
+
+
+class SmsInfoSchema(Schema):
+    encoding = fields.String(metadata={"enum": ["GSM-7", "UCS-2"]})
+    length = fields.Integer(metadata={"description": "Septets (GSM-7, extension characters count two) or "
+                                                     "UTF-16 units (UCS-2)."})
+    segments = fields.Integer(metadata={"description": "SMS parts: GSM-7 160 in one, 153 per part; UCS-2 70 / 67."})
 
 
 class NotificationSchema(Schema):
@@ -45,6 +53,8 @@ class NotificationSchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    sms = fields.Nested(SmsInfoSchema, allow_none=True, metadata={
+        "description": "For an SMS: its encoding and how many segments it costs; null for an email."})
 
 
 class HistoryEntrySchema(Schema):
@@ -75,3 +85,22 @@ class NotificationStatsSchema(Schema):
     total = fields.Integer()
     statuses = fields.Dict(keys=fields.String(), values=fields.Integer())
     channels = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsSchema))
+
+
+class KannelDlrArgs(Schema):
+    secret = fields.String(load_default=None, metadata={
+        "description": "KANNEL_DLR_SECRET, as put in the dlr-url by the sender (checked first: 403 if wrong)."})
+    id = fields.UUID(required=True, metadata={"description": "The notification the report is about."})
+    attempt = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1_000_000), metadata={
+        "description": "The attempt whose dlr-url the report came back on."})
+    status = fields.Integer(required=True, validate=validate.OneOf(sorted(KANNEL_DLR_TYPES)), metadata={
+        "description": "Kannel's DLR type (%d): 1 delivered, 2 not delivered, 4 buffered, 8 accepted by the "
+                       "SMSC, 16 rejected by the SMSC."})
+    answer = fields.String(load_default=None, metadata={
+        "description": "The SMSC's answer (%A), kept (shortened) in the history."})
+
+
+class DlrAnswerSchema(Schema):
+    ok = fields.Boolean(metadata={"description": "Always true: the report was received."})
+    status = fields.String(allow_none=True, metadata={
+        "enum": list(STATUSES), "description": "The SMS's status afterwards; null when no such SMS exists."})

@@ -3,14 +3,17 @@ outside any transaction, record the outcome. Run by `notifications.send_due` (be
 
 A message stuck in `sending` (the worker died after the provider accepted it, or before it answered) is claimed
 again once NOTIFICATIONS_STUCK_SECONDS have passed: an email is re-sent with the same Message-ID, so mail clients
-and counts see one message; an SMS becomes technical-failure for a person to check."""
+and counts see one message; an SMS becomes technical-failure for a person to check (unless its delivery report
+arrives). SMS providers are tried in priority order while the previous one certainly did not send; a provider
+that is down stops its channel for this run, not the other channel."""
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Collection
 
 from sqlalchemy import and_, or_, select
 
@@ -22,8 +25,9 @@ from . import services
 from .config import NotificationSettings, load_settings
 from .context import context
 from .domain import lifecycle
+from .domain.messages import CHANNELS
 from .models import Notification
-from .providers import PERMANENT, SENT, OutgoingMessage, SendResult, email_provider, sms_providers
+from .providers import PERMANENT, SENT, TECHNICAL, OutgoingMessage, SendResult, email_provider, sms_providers
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +54,17 @@ def _snapshot(n: Notification) -> OutgoingMessage:
     )
 
 
-def claim_next(settings: NotificationSettings, notification_id: str | None = None) -> Claim | None | bool:
-    """Claim the next due message (or the one given): a Claim to send, False when a stuck one was settled
-    without sending (try the next), None when nothing is due."""
+def claim_next(settings: NotificationSettings, notification_id: str | None = None,
+               skip_channels: Collection[str] = ()) -> Claim | None | bool:
+    """Claim the next due message (or the one given), not of `skip_channels`: a Claim to send, False when a stuck
+    one was settled without sending (try the next), None when nothing is due."""
     with context.bus.unit_of_work() as session:
         now = clock.now()
         stmt = select(Notification).where(_due_clause(now, now - timedelta(seconds=settings.stuck_seconds)))
         if notification_id is not None:
             stmt = stmt.where(Notification.id == notification_id)
+        if skip_channels:
+            stmt = stmt.where(Notification.channel.not_in(list(skip_channels)))
         n = session.execute(
             stmt.order_by(Notification.due_at, Notification.id).limit(1).with_for_update(skip_locked=True)
         ).scalar_one_or_none()
@@ -79,17 +86,32 @@ def _provider_send(message: OutgoingMessage, settings: NotificationSettings) -> 
     try:
         if message.channel == "email":
             return email_provider(settings).send(message)
-        last = SendResult("temporary", "none", error="no usable SMS provider (SMS_PROVIDERS)", provider_down=True)
-        for provider in sms_providers(settings):  # priority order, failover on temporary failures
-            last = provider.send(message)
-            if last.outcome != "temporary":
-                return last
-        return last
+        return _sms_send(message, sms_providers(settings))
     except ConfigError as exc:
         return SendResult("temporary", "none", error=f"configuration: {exc}", provider_down=True)
     except Exception as exc:  # noqa: BLE001 - a provider bug must not leave the message in sending
         log.exception("provider failed unexpectedly", extra={"notification_id": message.notification_id})
         return SendResult("temporary", "none", error=f"unexpected: {exc!r}")
+
+
+def _sms_send(message: OutgoingMessage, providers: list) -> SendResult:
+    """The providers in priority order: the next one tries while the previous certainly did not send."""
+    if not providers:
+        return SendResult("temporary", "none", error="no usable SMS provider (SMS_PROVIDERS)", provider_down=True)
+    failures: list[str] = []
+    result = None
+    for provider in providers:
+        result = provider.send(message)
+        if not result.may_fail_over:
+            break
+        failures.append(f"{result.provider}: {result.error}")
+        log.warning("SMS provider failed, trying the next", extra={
+            "notification_id": message.notification_id, "provider": result.provider, "error": result.error})
+    if result.outcome == SENT and failures:
+        return replace(result, detail="; ".join(filter(None, [result.detail, "after " + "; ".join(failures)])))
+    if result.may_fail_over and len(failures) > 1:  # every provider failed: say what each one said
+        return replace(result, error="; ".join(failures))
+    return result
 
 
 def finish(claim: Claim, result: SendResult) -> str:
@@ -100,9 +122,14 @@ def finish(claim: Claim, result: SendResult) -> str:
         n = session.get(Notification, claim.message.notification_id, with_for_update=True)
         if result.outcome == SENT:
             # A success is true even if the row was re-claimed meanwhile (the re-send carries the same Message-ID).
-            services.change_status(session, n, lifecycle.SENT, now=now, detail=result.detail,
-                                   provider=result.provider, sent_at=now,
-                                   provider_message_id=result.provider_message_id)
+            moved = services.change_status(session, n, lifecycle.SENT, now=now, detail=result.detail,
+                                           provider=result.provider, sent_at=now,
+                                           provider_message_id=result.provider_message_id)
+            if not moved and n.status in (lifecycle.SENT, lifecycle.DELIVERED):
+                # Its delivery report came first (the gateway reported before this answer was recorded).
+                n.provider = n.provider or result.provider
+                n.provider_message_id = n.provider_message_id or result.provider_message_id
+                n.sent_at = n.sent_at or now
             return n.status
         if n.status != lifecycle.SENDING or n.attempts != attempts:
             log.info("stale attempt outcome ignored", extra={"notification_id": n.id, "status": n.status})
@@ -110,6 +137,9 @@ def finish(claim: Claim, result: SendResult) -> str:
         if result.outcome == PERMANENT:
             services.change_status(session, n, lifecycle.PERMANENT_FAILURE, now=now, error=result.error,
                                    provider=result.provider)
+        elif result.outcome == TECHNICAL:
+            services.change_status(session, n, lifecycle.TECHNICAL_FAILURE, now=now, error=result.error,
+                                   provider=result.provider, due_at=None)
         else:
             status, due_at = lifecycle.after_temporary_failure(attempts, now)
             services.change_status(session, n, status, now=now, error=result.error, provider=result.provider,
@@ -124,8 +154,9 @@ def send_due(settings: NotificationSettings | None = None, limit: int | None = N
     limit = limit or settings.send_batch
     deadline = time.monotonic() + settings.send_budget_seconds
     counts: Counter = Counter()
+    down: set[str] = set()  # channels whose provider is down: the others keep sending (SMTP down, SMS not)
     for _ in range(limit):
-        claim = claim_next(settings)
+        claim = claim_next(settings, skip_channels=down)
         if claim is None:
             break
         if claim is False:
@@ -134,7 +165,9 @@ def send_due(settings: NotificationSettings | None = None, limit: int | None = N
         with traced(claim.trace_id):
             result = _provider_send(claim.message, settings)
             counts[finish(claim, result)] += 1
-        if result.provider_down or time.monotonic() > deadline:
+        if result.provider_down:
+            down.add(claim.message.channel)
+        if down >= set(CHANNELS) or time.monotonic() > deadline:
             break
     return dict(counts)
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from retret import clock
-from retret.tracing import current_trace_id
+from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
 
 from .context import context
-from .domain import lifecycle
+from .domain import delivery_reports, lifecycle, sms
 from .domain.formatting import zone
 from .domain.messages import CHANNELS, idempotency_key, message_id
 from .models import Notification, NotificationStatus
@@ -106,6 +106,43 @@ def _short(text: str | None) -> str | None:
     return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
 
 
+# ---------------------------------------------------------------------------------------------- reports
+def apply_delivery_report(notification_id: str, code: int, *, attempt: int | None = None,
+                          answer: str | None = None, provider: str = "kannel") -> str | None:
+    """Apply a gateway's delivery report (Kannel DLR type `code`) to an SMS. Returns its status afterwards, or
+    None when no such SMS exists (nothing done: the gateway must not retry a report forever)."""
+    with context.bus.unit_of_work() as session:
+        n = session.get(Notification, notification_id, with_for_update=True)
+        if n is None or n.channel != "sms":
+            log.warning("delivery report for an unknown SMS ignored", extra={
+                "notification_id": notification_id, "dlr": code, "attempt": attempt})
+            return None
+        result = delivery_reports.outcome(code, n.status, n.attempts, attempt, _clean_answer(answer))
+        now = clock.now()
+        with traced(n.trace_id):
+            if result.status is not None and result.status != n.status:
+                changes = {"due_at": None, "provider": n.provider or provider}
+                if result.status in (lifecycle.SENT, lifecycle.DELIVERED):
+                    changes["sent_at"] = n.sent_at or now
+                error = result.detail if result.status == lifecycle.PERMANENT_FAILURE else None
+                if change_status(session, n, result.status, detail=result.detail, error=error, now=now, **changes):
+                    return n.status
+            if result.note:
+                _history(session, n, n.status, result.detail, now)
+            else:
+                log.info("delivery report changes nothing", extra={
+                    "notification_id": n.id, "status": n.status, "dlr": code, "attempt": attempt})
+        return n.status
+
+
+def _clean_answer(answer: str | None, limit: int = 300) -> str | None:
+    """The SMSC's answer as one short line (it is the gateway's text, shown in the history)."""
+    if not answer:
+        return None
+    line = " ".join("".join(c if c.isprintable() else " " for c in answer).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 # ---------------------------------------------------------------------------------------------- reading
 def _local(value: datetime | None, tz: str) -> datetime | None:
     return clock.as_utc(value).astimezone(zone(tz)) if value is not None else None
@@ -121,7 +158,13 @@ def notification_view(n: Notification) -> dict:
         "provider": n.provider, "error": n.error, "message_id": n.message_id,
         "due_at": _local(n.due_at, tz), "sent_at": _local(n.sent_at, tz),
         "created_at": _local(n.created_at, tz), "updated_at": _local(n.updated_at, tz),
+        "sms": _sms_view(n.body_text) if n.channel == "sms" else None,
     }
+
+
+def _sms_view(text: str) -> dict:
+    info = sms.sms_info(text or "")
+    return {"encoding": info.encoding, "length": info.length, "segments": info.segments}
 
 
 FILTERS = ("retreat_id", "channel", "status", "kind", "registration_id")

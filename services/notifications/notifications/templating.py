@@ -1,7 +1,9 @@
 """Message templates: Jinja2 in a sandbox, missing placeholders rejected (StrictUndefined), HTML autoescaped.
 
 Files: templates/<channel>/<kind>.<language>.subject.txt, .txt and (email, optional) .html; Bahasa Indonesia ("id")
-first, English ("en") where a file exists (otherwise the Indonesian one is used)."""
+first, English ("en") where a file exists (otherwise the Indonesian one is used). An SMS (templates/sms/<kind>.
+<language>.txt) is sanitised for SMS and kept within its segments by shortening the official's name and the
+retreat's title, never the link."""
 from __future__ import annotations
 
 import os
@@ -11,7 +13,8 @@ from typing import Mapping
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .domain.messages import clean_subject
+from .domain import sms
+from .domain.messages import SMS_MAX_SEGMENTS, clean_subject
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 DEFAULT_LANGUAGE = "id"
@@ -19,6 +22,13 @@ DEFAULT_LANGUAGE = "id"
 
 class TemplateError(ValueError):
     """A template could not be rendered (a placeholder without a value, a syntax error, a missing file)."""
+
+
+@dataclass(frozen=True)
+class RenderedSms:
+    text: str
+    language: str
+    info: sms.SmsInfo  # encoding and segment count
 
 
 @dataclass(frozen=True)
@@ -93,3 +103,33 @@ def render_email(kind: str, context: Mapping, language: str = DEFAULT_LANGUAGE) 
     text = _render(text_t, context).strip() + "\n"
     html = _render(html_t, context) if html_t is not None else None
     return RenderedEmail(subject=subject, text=text, html=html, language=language)
+
+
+def has_sms_template(kind: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    return os.path.exists(os.path.join(TEMPLATE_DIR, "sms", f"{kind}.{language}.txt"))
+
+
+def _with_free_text(context: Mapping, parts: Mapping[str, str]) -> dict:
+    """`context` with the official's name and the retreat's title replaced (possibly shortened)."""
+    official = {**(context.get("official") or {}), "name": parts["name"]}
+    retreat = {**(context.get("retreat") or {}), "title": parts["title"]}
+    return {**context, "official": official, "retreat": retreat}
+
+
+def render_sms(kind: str, context: Mapping, language: str = DEFAULT_LANGUAGE,
+               max_segments: int = SMS_MAX_SEGMENTS) -> RenderedSms:
+    """The text of an SMS of `kind`, sanitised, within `max_segments` (name and title shortened if need be)."""
+    if not has_sms_template(kind, language):
+        language = DEFAULT_LANGUAGE
+    template = _file(f"sms/{kind}.{language}.txt")
+    if template is None:
+        raise TemplateError(f"no SMS template for kind {kind!r}")
+    _render(template, context)  # a missing placeholder fails here, whatever the shortening does later
+
+    def render(parts: Mapping[str, str]) -> str:
+        return sms.sanitize(_render(template, _with_free_text(context, parts)))
+
+    parts = {"name": (context.get("official") or {}).get("name") or "",
+             "title": (context.get("retreat") or {}).get("title") or ""}
+    text = sms.fit(render, parts, max_segments)
+    return RenderedSms(text=text, language=language, info=sms.sms_info(text))

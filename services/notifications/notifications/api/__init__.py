@@ -4,5 +4,7 @@ from __future__ import annotations
 
 def register_blueprints(api) -> None:
     from .notifications import blp as notifications
+    from .providers import blp as providers
 
     api.register_blueprint(notifications)
+    api.register_blueprint(providers)

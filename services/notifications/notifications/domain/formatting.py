@@ -67,6 +67,18 @@ def format_date_range(starts_on: date, ends_on: date, language: str = "id") -> s
     return f"{format_date(starts_on, language)} {word} {format_date(ends_on, language)}"
 
 
+def format_date_range_short(starts_on: date, ends_on: date, language: str = "id") -> str:
+    """Without day names, for SMS: "15-17 Mei 2025", "30 Mei - 1 Juni 2025", "15 Mei 2025" (one day)."""
+    locale = _language(language)
+    if starts_on == ends_on:
+        return babel_format_date(starts_on, "d MMMM y", locale=locale)
+    end = babel_format_date(ends_on, "d MMMM y", locale=locale)
+    if (starts_on.year, starts_on.month) == (ends_on.year, ends_on.month):
+        return f"{starts_on.day}-{end}"
+    start = babel_format_date(starts_on, "d MMMM" if starts_on.year == ends_on.year else "d MMMM y", locale=locale)
+    return f"{start} - {end}"
+
+
 def end_of_day(day: date, tz_name: str | None) -> datetime:
     """The last minute of `day` in the zone (23.59), as an aware datetime."""
     return datetime.combine(day, time(23, 59), tzinfo=zone(tz_name))

@@ -6,8 +6,8 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from .formatting import DEFAULT_TIMEZONE, end_of_day, format_date, format_date_range, format_datetime, \
-    timezone_label
+from .formatting import DEFAULT_TIMEZONE, end_of_day, format_date, format_date_range, format_date_range_short, \
+    format_datetime, timezone_label
 
 CHANNELS = ("email", "sms")
 KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
@@ -21,6 +21,13 @@ EMAIL_KINDS = {
     "registration.cancelled": "cancelled",
     "registration.waitlisted": "waitlisted",
 }
+# The same, by SMS (to officials with a phone): the invitation with its link, and the confirmation.
+SMS_KINDS = {
+    "participant.invited": "invitation",
+    "registration.confirmed": "confirmation",
+}
+# An SMS of these kinds is kept within this many segments (its free-text parts shortened, never the link).
+SMS_MAX_SEGMENTS = 2
 
 
 def idempotency_key(event_id: str, kind: str, channel: str, recipient: str) -> str:
@@ -70,6 +77,7 @@ def retreat_view(retreat: Mapping[str, Any], language: str = "id") -> dict:
         "starts_on_text": format_date(starts_on, language) if starts_on else "",
         "ends_on_text": format_date(ends_on, language) if ends_on else "",
         "dates_text": format_date_range(starts_on, ends_on, language) if starts_on and ends_on else "",
+        "dates_short": format_date_range_short(starts_on, ends_on, language) if starts_on and ends_on else "",
         "response_deadline_text": format_datetime(effective, tz, language) if effective else None,
     }
 

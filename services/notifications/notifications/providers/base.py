@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-SENT, TEMPORARY, PERMANENT = "sent", "temporary", "permanent"
+SENT, TEMPORARY, PERMANENT, TECHNICAL = "sent", "temporary", "permanent", "technical"
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,9 @@ class OutgoingMessage:
 
 @dataclass(frozen=True)
 class SendResult:
-    outcome: str  # sent | temporary | permanent
+    # sent | temporary (retried with backoff) | permanent (never retried) | technical (a person checks:
+    # a provider misconfigured, or no answer so the message may have gone out)
+    outcome: str
     provider: str
     error: str | None = None
     provider_message_id: str | None = None
@@ -32,6 +34,14 @@ class SendResult:
     # the next one tries again, instead of failing every due message in a row.
     provider_down: bool = False
     detail: str | None = None
+    # The provider may have sent it (the request went out, no answer came back): never try another provider,
+    # which could deliver the same SMS twice.
+    uncertain: bool = False
+
+    @property
+    def may_fail_over(self) -> bool:
+        """Whether the next provider may try: this one certainly did not send, and not for the message's sake."""
+        return self.outcome in (TEMPORARY, TECHNICAL) and not self.uncertain
 
 
 class Provider(Protocol):
