@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import threading
 from datetime import date, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 from retret import clock
 from retret.auth import issue_token
+from retret_testing.infra import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -117,15 +116,8 @@ class Portal:
 @pytest.fixture
 def portal(make_app):
     app = make_app("registration")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="portal-http", daemon=True)
-    thread.start()
-    try:
-        yield Portal(app, f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        thread.join(10)
-        server.server_close()
+    with serving(app, name="portal-http") as base_url:
+        yield Portal(app, base_url)
 
 
 @pytest.fixture

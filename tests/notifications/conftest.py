@@ -17,7 +17,7 @@ from retret.auth import issue_token
 from retret.events.catalogue import CATALOGUE
 from retret.events.envelope import make_envelope
 from retret_testing.http import bearer
-from retret_testing.infra import free_port
+from retret_testing.infra import free_port, serving
 from retret_testing.kannel import KannelGateway, require_kannel
 
 DLR_SECRET = "dlr-secret-for-tests/&+ 123"
@@ -213,17 +213,10 @@ def _recording(app, calls):
 def api_server(app, service_env):
     """The notifications API on a real HTTP server (werkzeug, threaded): the dlr-url Kannel calls back.
     NOTIFICATIONS_BASE_URL points at it; `calls` records what it answered."""
-    from werkzeug.serving import make_server
     calls: list = []
-    server = make_server("127.0.0.1", 0, _recording(app, calls), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="dlr-api", daemon=True)
-    thread.start()
-    running = ApiServer(f"http://127.0.0.1:{server.server_port}", calls)
-    service_env.setenv("NOTIFICATIONS_BASE_URL", running.base_url)
-    yield running
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
+    with serving(_recording(app, calls), name="dlr-api") as base_url:
+        service_env.setenv("NOTIFICATIONS_BASE_URL", base_url)
+        yield ApiServer(base_url, calls)
 
 
 @pytest.fixture

@@ -6,8 +6,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 import psycopg
 import redis
@@ -92,3 +95,18 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, message: s
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
+
+
+@contextmanager
+def serving(wsgi_app, name: str = "test-http") -> Iterator[str]:
+    """Serve a WSGI app on a real threaded HTTP server on a free port; yields its base URL."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
