@@ -100,3 +100,6 @@ def test_readme_walk_through_on_the_procfile_processes(procfile_stack):
     for port in (5001, 5002, 5003):
         ready = requests.get(f"http://127.0.0.1:{port}/readyz").json()
         assert ready["database"] == "up" and ready["redis"] == "up"
+    with open(os.path.join(procfile_stack, "honcho.log"), errors="replace") as fh:
+        errors = [line for line in fh if "Traceback" in line or "[ERROR]" in line or '"levelname": "ERROR"' in line]
+    assert errors == [], errors[:5]
