@@ -6,7 +6,7 @@ import pathlib
 import re
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-READ = re.compile(r'env_(?:str|int|float|bool|list)\(\s*"([A-Z][A-Z0-9_]+)"')
+READ = re.compile(r'(?:env_(?:str|int|float|bool|list)|secret_setting)\(\s*"([A-Z][A-Z0-9_]+)"')
 # Read through a computed name (`<SERVICE>_DATABASE_URL`) or by libraries, listed here by hand.
 COMPUTED = {"REGISTRATION_DATABASE_URL", "NOTIFICATIONS_DATABASE_URL", "REPORTING_DATABASE_URL"}
 
