@@ -243,6 +243,9 @@ def test_openapi_lists_the_paths_with_their_errors(client):
         operation = spec["paths"][path]["get"]
         assert statuses <= set(operation["responses"]), (path, operation["responses"])
         assert operation["security"] == [{"bearerAuth": []}]
+    rebuild = spec["paths"]["/api/v1/reports/projection/rebuild"]["post"]
+    assert {"202", "401", "403", "409", "503"} <= set(rebuild["responses"])
+    assert rebuild["security"] == [{"bearerAuth": []}]
     assert "bearerAuth" in spec["components"]["securitySchemes"]
     summary_schema = spec["components"]["schemas"]["Summary"]
     assert set(summary_schema["properties"]) == {"retreat_id", "registrations", "attendance", "certificates",

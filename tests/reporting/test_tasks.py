@@ -9,8 +9,10 @@ from retret.events.subscriptions import SUBSCRIPTIONS, filter_for
 def test_consumer_tasks_are_registered(app):
     from reporting import tasks
     from reporting.worker import celery
-    assert set(tasks.TASKS) == {"handle_event", "handle_heartbeat", "request_replays"}  # a consumer, not a source
-    assert {"reporting.handle_event", "reporting.handle_heartbeat", "reporting.request_replays"} <= set(celery.tasks)
+    assert set(tasks.TASKS) == {"handle_event", "handle_heartbeat", "request_replays",
+                                "handle_replay_finished"}  # a consumer, not a source
+    assert {"reporting.handle_event", "reporting.handle_heartbeat", "reporting.request_replays",
+            "reporting.handle_replay_finished"} <= set(celery.tasks)
     assert not any(name.startswith("reporting.relay") for name in celery.tasks)
 
 

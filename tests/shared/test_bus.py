@@ -225,3 +225,89 @@ def test_replay_sends_exactly_the_asked_sequences_to_that_consumer_only_in_pages
     assert follow[0]["args"][0] == {"consumer": "reporting", "sequences": [5]}
     assert bus.replay("reporting", from_sequence=1) == 2  # a rebuild from 1, a page at a time
     bus.db.engine.dispose()
+
+
+def _replay_finished(client, prefix):
+    return [m["args"][0] for m in queued(client, f"{prefix}reporting") if m["task"] == "reporting.handle_replay_finished"]
+
+
+def test_final_page_of_a_replay_from_a_sequence_says_where_the_source_ends(db_url, redis_server, prefix):
+    bus = _make_bus("registration", db_url, redis_server.url, prefix, page=2)
+    client = redis_server.client()
+    client.delete(f"{prefix}reporting")
+    assert bus.replay("reporting", from_sequence=1) == 0  # nothing yet: the final (empty) page
+    assert _replay_finished(client, prefix) == [{"source": "registration", "last_sequence": 0}]
+    _emit(bus, 5)
+    bus.relay()
+    client.delete(f"{prefix}reporting")
+    assert bus.replay("reporting", from_sequence=1) == 2  # a full page: more follows, not finished
+    assert bus.replay("reporting", from_sequence=3) == 2
+    assert _replay_finished(client, prefix) == []
+    assert bus.replay("reporting", from_sequence=5) == 1  # the final page
+    messages = queued(client, f"{prefix}reporting")
+    assert messages[-1]["task"] == "reporting.handle_replay_finished"  # after the replayed events
+    assert _replay_finished(client, prefix) == [{"source": "registration", "last_sequence": 5}]
+    client.delete(f"{prefix}reporting")
+    assert bus.replay("reporting", sequences=[5]) == 1  # gap repair never says finished
+    assert _replay_finished(client, prefix) == []
+    bus.db.engine.dispose()
+
+
+def test_reset_consumer_state_forgets_inbox_cursors_and_gaps(consumer):
+    consumer.consume(_envelope(1), {})
+    consumer.consume(_envelope(4), {})
+    assert consumer.cursor_status()["registration"]["gaps"] == [2, 3]
+    with consumer.db.session() as session:
+        consumer.reset_consumer_state(session)
+    tables = consumer.tables
+    with consumer.db.engine.connect() as conn:
+        for table in (tables.inbox, tables.cursors, tables.gaps):
+            assert conn.execute(select(table)).all() == []
+    assert consumer.cursor_status()["registration"] == {"last_sequence": 0, "max_seen": 0, "gaps": []}
+    assert consumer.consume(_envelope(1), {}) == ConsumeResult.STUB  # seen again, not a duplicate
+
+
+def test_replay_finished_task_notes_the_end_and_calls_the_hook(consumer, monkeypatch):
+    from celery import Celery
+    from retret.bus.tasks import register_bus_tasks
+    private = Celery("reporting", set_as_current=False)  # tasks not shared with the real reporting app
+    task = private.task
+    monkeypatch.setattr(private, "task", lambda *args, **kwargs: task(*args, shared=False, **kwargs))
+    seen = []
+    tasks = register_bus_tasks(private, lambda: consumer, handlers={}, is_consumer=True,
+                               on_replay_finished=lambda s, n: seen.append(("finished", s, n)),
+                               on_heartbeat=lambda s, n: seen.append(("heartbeat", s, n)))
+    consumer.consume(_envelope(1), {})
+    tasks["handle_replay_finished"].run({"source": "registration", "last_sequence": 3})
+    assert consumer.cursor_status()["registration"]["gaps"] == [2, 3]
+    tasks["handle_heartbeat"].run({"source": "registration", "last_sequence": 4, "sent_at": "x"})
+    assert consumer.cursor_status()["registration"]["gaps"] == [2, 3, 4]
+    assert seen == [("finished", "registration", 3), ("heartbeat", "registration", 4)]
+
+
+def test_reset_waits_for_an_event_being_applied_and_leaves_no_orphan_inbox_row(consumer):
+    """An event committing during the reset must not stay in the inbox without its cursor (it would then be a
+    'duplicate' forever and its gap would never close)."""
+    consumer.consume(_envelope(1), {})
+    inside, release = threading.Event(), threading.Event()
+
+    def slow(session, envelope):
+        inside.set()
+        release.wait(10)
+    applying = threading.Thread(target=consumer.consume, args=(_envelope(2), {"participant.invited": slow}))
+    applying.start()
+    assert inside.wait(10)
+
+    def reset():
+        with consumer.db.session() as session:
+            consumer.reset_consumer_state(session)
+    resetting = threading.Thread(target=reset)
+    resetting.start()
+    time.sleep(0.3)
+    assert resetting.is_alive()  # waits for the event being applied
+    release.set()
+    applying.join(10)
+    resetting.join(10)
+    with consumer.db.engine.connect() as conn:
+        assert conn.execute(select(consumer.tables.inbox)).all() == []
+    assert consumer.consume(_envelope(2), {}) == ConsumeResult.STUB

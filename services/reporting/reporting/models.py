@@ -162,5 +162,7 @@ class ProjectionRebuild(Base):
     state: Mapped[str] = mapped_column(STATUS, default="idle")  # idle | running | done | failed
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    events_replayed: Mapped[int] = mapped_column(BigInteger, default=0)
+    events_replayed: Mapped[int] = mapped_column(BigInteger, default=0)  # frozen when done; counted while running
     error: Mapped[str | None] = mapped_column(Text)
+    # Per source, the last sequence it said it has (replay finished or heartbeat) since the rebuild started.
+    targets: Mapped[dict | None] = mapped_column(JSON)

@@ -64,8 +64,9 @@ def as_of(cursor_status: dict) -> dict[str, int]:
     return {source: int(status.get("last_sequence") or 0) for source, status in cursor_status.items()}
 
 
-def projection_status(session: Session, cursor_status: dict) -> dict:
-    """`GET /reports/projection`: per source the high-water mark and open gaps, and the rebuild state."""
+def projection_status(session: Session, cursor_status: dict, running_events: int = 0) -> dict:
+    """`GET /reports/projection`: per source the high-water mark and open gaps, and the rebuild state
+    (`running_events`: the events applied so far, shown while a rebuild runs)."""
     sources = {}
     for source in sorted(set(cursor_status) | {"registration", "notifications"}):
         status = cursor_status.get(source, {})
@@ -78,5 +79,6 @@ def projection_status(session: Session, cursor_status: dict) -> dict:
         "state": rebuild.state if rebuild else "idle",
         "started_at": rebuild.started_at if rebuild else None,
         "finished_at": rebuild.finished_at if rebuild else None,
-        "events_replayed": int(rebuild.events_replayed or 0) if rebuild else 0,
+        "events_replayed": (running_events if rebuild.state == "running" else int(rebuild.events_replayed or 0))
+        if rebuild else 0,
     }}

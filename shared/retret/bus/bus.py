@@ -238,7 +238,21 @@ class Bus:
         if follow_up:
             self.celery.send_task(f"{self.service}.replay_events", args=[follow_up],
                                   queue=queue_name(self.service, bulk=True))
+        elif sequences is None:
+            self._send_replay_finished(consumer)
         return len(rows)
+
+    def last_sequence(self) -> int:
+        """The highest sequence given in this source's outbox (0 if none)."""
+        outbox = self.tables.outbox
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(func.coalesce(func.max(outbox.c.sequence), 0))).scalar()
+
+    def _send_replay_finished(self, consumer: str) -> None:
+        """After the final page of a replay from a sequence: tell the consumer where this source ends."""
+        self.celery.send_task(f"{consumer}.handle_replay_finished",
+                              args=[{"source": self.service, "last_sequence": self.last_sequence()}],
+                              queue=queue_name(consumer))
 
     # ------------------------------------------------------------------ consumer side
     def consume(self, envelope: dict, handlers: Mapping[str, Handler]) -> ConsumeResult:
@@ -326,6 +340,17 @@ class Bus:
             if last_sequence > cursor["max_seen"]:
                 self._open_gaps(session, source, cursor["max_seen"] + 1, last_sequence + 1)
                 self._store_cursor(session, source, last_sequence)
+
+    def reset_consumer_state(self, session: Session) -> None:
+        """Forget every event this consumer has seen (inbox, cursors, gaps), inside the caller's transaction:
+        the first step of a rebuild from sequence 1. Call it FIRST in the transaction: it waits for the events
+        being applied (they hold the cursor table) and keeps new ones out until the commit, so an event applied
+        meanwhile can neither survive in the inbox without its cursor nor deadlock with the caller's deletes.
+        SQLite needs no lock: BEGIN IMMEDIATE already serialises writers."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text(f"LOCK TABLE {self.tables.cursors.name} IN EXCLUSIVE MODE"))
+        for table in (self.tables.inbox, self.tables.gaps, self.tables.cursors):
+            session.execute(delete(table))
 
     def request_replays(self, limit: int = 10_000) -> dict[str, list[int]]:
         """Ask sources again for gaps that outlived the grace period (and were not asked for within it)."""

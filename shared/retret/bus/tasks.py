@@ -10,9 +10,16 @@ from ..queues import queue_name
 from .bus import Bus, Handler
 
 
+SourceHook = Callable[[str, int], None]
+
+
 def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Mapping[str, Handler] | None = None,
-                       is_source: bool = False, is_consumer: bool = False) -> dict:
-    """Define relay/replay/heartbeat (sources) and handle_event/heartbeat/replays (consumers) on `celery`."""
+                       is_source: bool = False, is_consumer: bool = False,
+                       on_replay_finished: SourceHook | None = None, on_heartbeat: SourceHook | None = None) -> dict:
+    """Define relay/replay/heartbeat (sources) and handle_event/heartbeat/replays (consumers) on `celery`.
+
+    `on_replay_finished(source, last_sequence)` runs after a source answered the final page of a replay from a
+    sequence, `on_heartbeat(source, last_sequence)` after each heartbeat (both after the gaps are noted)."""
     service = celery.main
     tasks = {}
 
@@ -44,11 +51,22 @@ def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Map
 
         @celery.task(name=f"{service}.handle_heartbeat", queue=queue_name(service))
         def handle_heartbeat(beat: dict):
-            get_bus().note_heartbeat(beat["source"], int(beat["last_sequence"]))
+            source, last_sequence = beat["source"], int(beat["last_sequence"])
+            get_bus().note_heartbeat(source, last_sequence)
+            if on_heartbeat is not None:
+                on_heartbeat(source, last_sequence)
+
+        @celery.task(name=f"{service}.handle_replay_finished", queue=queue_name(service))
+        def handle_replay_finished(message: dict):
+            source, last_sequence = message["source"], int(message["last_sequence"])
+            get_bus().note_heartbeat(source, last_sequence)  # anything still missing opens gaps and is repaired
+            if on_replay_finished is not None:
+                on_replay_finished(source, last_sequence)
 
         @celery.task(name=f"{service}.request_replays", queue=queue_name(service))
         def request_replays():
             return {source: len(seqs) for source, seqs in get_bus().request_replays().items()}
 
-        tasks.update(handle_event=handle_event, handle_heartbeat=handle_heartbeat, request_replays=request_replays)
+        tasks.update(handle_event=handle_event, handle_heartbeat=handle_heartbeat, request_replays=request_replays,
+                     handle_replay_finished=handle_replay_finished)
     return tasks

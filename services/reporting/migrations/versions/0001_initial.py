@@ -106,6 +106,7 @@ def upgrade() -> None:
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('events_replayed', sa.BigInteger(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('targets', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('registrations',

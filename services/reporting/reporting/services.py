@@ -1,0 +1,140 @@
+"""Reporting's use cases: the projection rebuild from sequence 1 (DESIGN §3).
+
+Starting wipes the projection and the bus consumer state in one transaction, then asks every followed source to
+replay from 1. A source answers the final page with `handle_replay_finished` (its last sequence); heartbeats tell
+the same. The rebuild is done when every source has said where it ends and the cursor reached it: checked by those
+hooks and, lazily, by `GET /reports/projection` (workers may still be applying the last events when a hook runs).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from retret import clock
+from retret.events.subscriptions import SUBSCRIPTIONS
+from retret.http.errors import ApiError
+from retret.queues import REPORTING, queue_name
+
+from .context import context
+from .domain.rebuild import DONE, FAILED, RUNNING, rebuild_done, with_target
+from .models import ProjectionRebuild, metadata
+from .queries import REBUILD_ID
+
+log = logging.getLogger(__name__)
+
+KEPT_TABLES = {"projection_rebuild"}  # and the bus tables (bus_*), reset through the bus
+
+
+def projection_tables() -> list:
+    """Every table holding projected facts, children first."""
+    return [t for t in reversed(metadata.sorted_tables)
+            if not t.name.startswith("bus_") and t.name not in KEPT_TABLES]
+
+
+def followed_sources() -> list[str]:
+    return sorted(SUBSCRIPTIONS[REPORTING].sources())
+
+
+def _locked_state(session: Session) -> ProjectionRebuild:
+    """The rebuild row (created idle if absent), locked for this transaction."""
+    state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True)
+    if state is None:
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        session.execute(upsert(ProjectionRebuild).values(id=REBUILD_ID, state="idle", events_replayed=0)
+                        .on_conflict_do_nothing(index_elements=["id"]))
+        state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
+    return state
+
+
+def start_rebuild() -> None:
+    """Wipe the projection and the consumer's bus state, mark the rebuild running, ask sources to replay."""
+    try:
+        with context.db.session() as session:
+            state = _locked_state(session)
+            if state.state == RUNNING:
+                raise ApiError(409, "Pembangunan ulang laporan sedang berjalan; tunggu sampai selesai.",
+                               code="rebuild_running")
+            context.bus.reset_consumer_state(session)  # first: waits for events being applied, holds off new ones
+            for table in projection_tables():
+                session.execute(delete(table))
+            state.state, state.started_at, state.finished_at = RUNNING, clock.now(), None
+            state.targets, state.events_replayed, state.error = {}, 0, None
+    except SQLAlchemyError as exc:
+        log.exception("projection rebuild could not start")
+        _mark_failed(str(exc))
+        raise ApiError(503, "Pembangunan ulang laporan tidak dapat dimulai; coba lagi nanti.",
+                       code="rebuild_failed") from exc
+    ask_replays_in_background()
+
+
+def _mark_failed(error: str) -> None:
+    try:
+        with context.db.session() as session:
+            state = _locked_state(session)
+            state.state, state.finished_at, state.error = FAILED, clock.now(), error[:2000]
+    except SQLAlchemyError:
+        log.exception("could not record the failed rebuild")
+
+
+def ask_replays_in_background() -> threading.Thread:
+    """Send the replay requests from a daemon thread: a request never waits on the broker."""
+    thread = threading.Thread(target=ask_replays, name="reporting-rebuild-replays", daemon=True)
+    thread.start()
+    return thread
+
+
+def ask_replays() -> list[str]:
+    """Ask each followed source to replay everything to reporting. A lost request is not fatal: the source's
+    heartbeat opens the gaps and gap repair brings the events anyway. Returns the sources asked."""
+    asked = []
+    for source in followed_sources():
+        try:
+            context.celery.send_task(f"{source}.replay_events",
+                                     args=[{"consumer": REPORTING, "from_sequence": 1}],
+                                     queue=queue_name(source), retry=False)
+            asked.append(source)
+        except Exception as exc:  # noqa: BLE001 - heartbeat + gap repair cover it
+            log.warning("could not ask %s to replay for the rebuild: %s", source, exc)
+    return asked
+
+
+def source_reached(source: str, last_sequence: int) -> None:
+    """Hook of the bus tasks (replay finished, heartbeat): remember where the source ends, check completion."""
+    with context.db.session() as session:
+        state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True)
+        if state is None or state.state != RUNNING:
+            return
+        state.targets = with_target(state.targets, source, last_sequence)
+    check_completion()
+
+
+def check_completion() -> str | None:
+    """Finish a running rebuild whose sources have all been applied up to their targets; returns the state."""
+    high_water = {s: int(v.get("last_sequence") or 0) for s, v in context.bus.cursor_status().items()}
+    with context.db.session() as session:
+        state = session.get(ProjectionRebuild, REBUILD_ID)
+        if state is None or state.state != RUNNING:
+            return state.state if state else None
+        if not rebuild_done(followed_sources(), state.targets, high_water):
+            return RUNNING
+        state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
+        if state.state != RUNNING:
+            return state.state
+        state.state, state.finished_at = DONE, clock.now()
+        state.events_replayed = events_since_reset(session)
+        log.info("projection rebuild done", extra={"events_replayed": state.events_replayed})
+        return DONE
+
+
+def events_since_reset(session: Session) -> int:
+    """Events applied since the reset: the inbox was emptied when the rebuild started."""
+    inbox = context.bus.tables.inbox
+    return int(session.execute(select(func.count()).select_from(inbox)).scalar() or 0)

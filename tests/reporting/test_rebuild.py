@@ -1,0 +1,204 @@
+"""The projection rebuild from sequence 1: start (wipe + bus reset + replay requests), completion, errors."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from retret.events.catalogue import RETREAT_ID
+from retret.queues import queue_name
+from retret_testing.http import assert_problem
+from retret_testing.infra import wait_for
+from retret_testing.queues import queued
+
+from reporting.domain.rebuild import rebuild_done, with_target
+
+REBUILD = "/api/v1/reports/projection/rebuild"
+PROJECTION = "/api/v1/reports/projection"
+
+
+# ------------------------------------------------------------------------------------------ pure rules
+def test_rebuild_done_needs_every_source_to_have_said_its_end_and_be_reached():
+    followed = ["notifications", "registration"]
+    assert not rebuild_done(followed, {}, {"registration": 9, "notifications": 9})
+    assert not rebuild_done(followed, {"registration": 5}, {"registration": 9, "notifications": 9})
+    assert not rebuild_done(followed, {"registration": 5, "notifications": 3}, {"registration": 4, "notifications": 3})
+    assert rebuild_done(followed, {"registration": 5, "notifications": 0}, {"registration": 5})
+    assert rebuild_done(followed, {"registration": 5, "notifications": 3}, {"registration": 7, "notifications": 3})
+    assert rebuild_done([], None, {})
+
+
+def test_a_target_is_never_lowered():
+    assert with_target(None, "registration", 4) == {"registration": 4}
+    assert with_target({"registration": 4}, "registration", 2) == {"registration": 4}
+    assert with_target({"registration": 4}, "notifications", 0) == {"registration": 4, "notifications": 0}
+
+
+# ------------------------------------------------------------------------------------------ the API
+@pytest.fixture
+def reporting_queues(app):
+    """A Redis client and the source queues, emptied."""
+    import redis
+    import os
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+    for source in ("registration", "notifications", "reporting"):
+        client.delete(queue_name(source))
+    yield client
+    client.close()
+
+
+def _fill(events):
+    events.send("retreat.published", events.retreat())
+    reg = events.invited()
+    events.send("participant.invited", reg)
+    events.set_status(reg["registration_id"], "confirmed")
+    events.send("registration.confirmed", sequence=7)  # 4..6 missing: gaps
+    events.send("notification.status_changed")
+    return reg["registration_id"]
+
+
+def _count(db, table) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_rebuild_wipes_the_projection_resets_the_bus_and_asks_every_source(client, headers, events, db,
+                                                                           reporting_queues):
+    from reporting.context import context
+    from reporting.services import projection_tables
+    _fill(events)
+    assert client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary", headers=headers("admin")).status_code == 200
+    response = client.post(REBUILD, headers=headers("admin"))
+    assert response.status_code == 202, response.get_json()
+    body = response.get_json()
+    assert body["rebuild"]["state"] == "running"
+    assert body["rebuild"]["started_at"] and body["rebuild"]["finished_at"] is None
+    assert body["rebuild"]["events_replayed"] == 0
+    for source in ("registration", "notifications"):
+        assert body["sources"][source] == {"last_sequence": 0, "max_seen": 0, "gaps": [], "gap_count": 0}
+    names = {t.name for t in projection_tables()}
+    assert {"retreats", "sessions", "speakers", "registrations", "attendance", "permits",
+            "notification_outcomes"} == names
+    for table in projection_tables():
+        assert _count(db, table) == 0, table.name
+    for table in (context.bus.tables.inbox, context.bus.tables.cursors, context.bus.tables.gaps):
+        assert _count(db, table) == 0, table.name
+    assert client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary",
+                      headers=headers("admin")).status_code == 404
+
+    def asked():
+        found = {s: [m for m in queued(reporting_queues, queue_name(s)) if m["task"] == f"{s}.replay_events"]
+                 for s in ("registration", "notifications")}
+        return found if all(found.values()) else None
+    found = wait_for(asked, 5, message="replay requests")
+    for source in ("registration", "notifications"):
+        assert [m["args"][0] for m in found[source]] == [{"consumer": "reporting", "from_sequence": 1}]
+
+
+def test_a_second_rebuild_while_running_is_409(client, headers, reporting_queues):
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202
+    assert_problem(client.post(REBUILD, headers=headers("admin")), 409, code="rebuild_running")
+    assert client.get(PROJECTION, headers=headers("secretariat")).get_json()["rebuild"]["state"] == "running"
+
+
+def test_only_an_admin_may_rebuild(client, headers):
+    assert_problem(client.post(REBUILD), 401)
+    assert_problem(client.post(REBUILD, headers=headers("secretariat")), 403)
+    assert_problem(client.post(REBUILD, headers=headers("operator")), 403)
+    assert client.get(PROJECTION, headers=headers("admin")).get_json()["rebuild"]["state"] == "idle"
+
+
+def test_the_request_never_waits_on_the_broker(client, headers, monkeypatch, app):
+    from reporting.context import context
+    calls = []
+
+    def slow_and_failing(name, **kwargs):
+        time.sleep(2)
+        calls.append(name)
+        raise ConnectionError("broker down")
+    monkeypatch.setattr(context.celery, "send_task", slow_and_failing)
+    started = time.perf_counter()
+    response = client.post(REBUILD, headers=headers("admin"))
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 202
+    from reporting.services import ask_replays
+    assert ask_replays() == []  # a broker error is logged, not raised
+    assert "registration.replay_events" in calls and "notifications.replay_events" in calls
+
+
+def test_a_database_error_while_starting_marks_failed_and_is_503(client, headers, monkeypatch, app):
+    from sqlalchemy.exc import OperationalError
+    from reporting.context import context
+
+    def broken(session):
+        raise OperationalError("DELETE", {}, Exception("disk full"))
+    monkeypatch.setattr(context.bus, "reset_consumer_state", broken)
+    assert_problem(client.post(REBUILD, headers=headers("admin")), 503, code="rebuild_failed")
+    rebuild = client.get(PROJECTION, headers=headers("admin")).get_json()["rebuild"]
+    assert rebuild["state"] == "failed" and rebuild["finished_at"]
+    monkeypatch.undo()
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202  # failed may be retried
+
+
+# ------------------------------------------------------------------------------------------ completion
+def _replay(events, envelopes):
+    for envelope in envelopes:
+        events.consume(envelope)
+
+
+def test_hooks_set_targets_and_the_rebuild_finishes_when_the_cursors_reach_them(client, headers, events,
+                                                                                monkeypatch, app):
+    from reporting import services, tasks
+    from reporting.context import context
+    monkeypatch.setattr(services, "ask_replays_in_background", lambda: None)
+    history = [events.envelope("retreat.published", events.retreat())]
+    reg = events.invited()
+    history.append(events.envelope("participant.invited", reg))
+    history.append(events.envelope(*events.status(reg["registration_id"], "confirmed")))
+    _replay(events, history)
+    before = client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary", headers=headers("admin")).get_json()
+
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202
+    tasks.TASKS["handle_replay_finished"].run({"source": "registration", "last_sequence": 3})
+    tasks.TASKS["handle_heartbeat"].run({"source": "notifications", "last_sequence": 0, "sent_at": "x"})
+    body = client.get(PROJECTION, headers=headers("admin")).get_json()
+    assert body["rebuild"]["state"] == "running"  # targets known, events not applied yet
+    assert body["sources"]["registration"]["gaps"] == [1, 2, 3]  # the end was noted: gap repair covers losses
+    _replay(events, history[:2])
+    body = client.get(PROJECTION, headers=headers("admin")).get_json()
+    assert (body["rebuild"]["state"], body["rebuild"]["events_replayed"]) == ("running", 2)
+    _replay(events, history[2:])
+    body = client.get(PROJECTION, headers=headers("admin")).get_json()  # the lazy check finishes it
+    assert body["rebuild"]["state"] == "done" and body["rebuild"]["finished_at"]
+    assert body["rebuild"]["events_replayed"] == 3
+    after = client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary", headers=headers("admin")).get_json()
+    assert after == before
+    with context.db.session() as session:
+        from reporting.models import ProjectionRebuild
+        assert session.get(ProjectionRebuild, 1).targets == {"registration": 3, "notifications": 0}
+
+
+def test_the_replay_finished_hook_itself_finishes_an_applied_rebuild(client, headers, events, monkeypatch, app):
+    from reporting import services, tasks
+    monkeypatch.setattr(services, "ask_replays_in_background", lambda: None)
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202
+    events.send("retreat.published", events.retreat(), sequence=1)
+    tasks.TASKS["handle_heartbeat"].run({"source": "registration", "last_sequence": 1, "sent_at": "x"})
+    assert services.check_completion() == "running"  # notifications has not said its end
+    tasks.TASKS["handle_replay_finished"].run({"source": "notifications", "last_sequence": 0})
+    from reporting.models import ProjectionRebuild
+    from reporting.context import context
+    with context.db.session() as session:
+        row = session.get(ProjectionRebuild, 1)
+        assert (row.state, row.events_replayed) == ("done", 1)
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202  # done: may rebuild again
+
+
+def test_hooks_do_nothing_without_a_running_rebuild(app):
+    from reporting import services
+    from reporting.context import context
+    from reporting.models import ProjectionRebuild
+    services.source_reached("registration", 5)
+    with context.db.session() as session:
+        assert session.get(ProjectionRebuild, 1) is None
