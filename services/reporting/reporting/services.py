@@ -8,7 +8,6 @@ hooks and, lazily, by `GET /reports/projection` (workers may still be applying t
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,7 +71,7 @@ def start_rebuild() -> None:
         _mark_failed(str(exc))
         raise ApiError(503, "Pembangunan ulang laporan tidak dapat dimulai; coba lagi nanti.",
                        code="rebuild_failed") from exc
-    ask_replays_in_background()
+    ask_replays()
 
 
 def _mark_failed(error: str) -> None:
@@ -84,26 +83,15 @@ def _mark_failed(error: str) -> None:
         log.exception("could not record the failed rebuild")
 
 
-def ask_replays_in_background() -> threading.Thread:
-    """Send the replay requests from a daemon thread: a request never waits on the broker."""
-    thread = threading.Thread(target=ask_replays, name="reporting-rebuild-replays", daemon=True)
-    thread.start()
-    return thread
-
-
 def ask_replays() -> list[str]:
-    """Ask each followed source to replay everything to reporting. A lost request is not fatal: the source's
-    heartbeat opens the gaps and gap repair brings the events anyway. Returns the sources asked."""
-    asked = []
-    for source in followed_sources():
-        try:
-            context.celery.send_task(f"{source}.replay_events",
-                                     args=[{"consumer": REPORTING, "from_sequence": 1}],
-                                     queue=queue_name(source), retry=False)
-            asked.append(source)
-        except Exception as exc:  # noqa: BLE001 - heartbeat + gap repair cover it
-            log.warning("could not ask %s to replay for the rebuild: %s", source, exc)
-    return asked
+    """Ask each followed source to replay everything to reporting, from the bus's background sender (the request
+    never waits on the broker). A lost request is not fatal: the source's heartbeat opens the gaps and gap repair
+    brings the events anyway. Returns the sources asked."""
+    sources = followed_sources()
+    for source in sources:
+        context.bus.send_soon(f"{source}.replay_events", [{"consumer": REPORTING, "from_sequence": 1}],
+                              queue_name(source))
+    return sources
 
 
 def source_reached(source: str, last_sequence: int) -> None:

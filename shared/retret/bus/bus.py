@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import logging
 import os
+import queue
 import threading
 import time
 import uuid
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, dict], None]
 OUTBOX_FLAG = "retret_outbox_written"
-# After a failed nudge the nudger rests; meanwhile beat's relay schedule covers.
+# After a failed send the background sender rests; meanwhile beat's schedules cover.
 NUDGE_QUIET_SECONDS = 5.0
 MAX_GAP_SPAN = 100_000
 
@@ -63,9 +64,11 @@ class Bus:
         self.tables = tables
         self.celery = celery_app
         self.settings = settings
-        self._nudge_wanted = threading.Event()
-        self._nudger: threading.Thread | None = None
-        self._nudger_pid: int | None = None
+        self._outgoing: queue.SimpleQueue = queue.SimpleQueue()
+        self._nudge_wanted = False
+        self._wake = threading.Event()
+        self._sender: threading.Thread | None = None
+        self._sender_pid: int | None = None
 
     # ------------------------------------------------------------------ producer side
     def record(self, session: Session, type_name: str, data: Mapping, retreat_id: str | None = None) -> str:
@@ -100,22 +103,43 @@ class Bus:
             self.nudge()
 
     def nudge(self) -> None:
-        """Ask the relay to run now, from a background thread: a request never waits on the broker (redis-py
-        retries a refused connection for about two seconds), and beat runs the relay anyway."""
-        if self._nudger is None or self._nudger_pid != os.getpid():  # first use, or a forked child
-            self._nudger_pid = os.getpid()
-            self._nudger = threading.Thread(target=self._nudge_loop, name=f"{self.service}-nudge", daemon=True)
-            self._nudger.start()
-        self._nudge_wanted.set()
+        """Ask the relay to run now. Nudges that arrive while one is being sent coalesce into the next one."""
+        self._nudge_wanted = True
+        self._wake_sender()
 
-    def _nudge_loop(self) -> None:
+    def send_soon(self, task_name: str, args: list, to_queue: str) -> None:
+        """Send a task from this process's background sender: the caller never waits on the broker (redis-py
+        retries a refused connection for about two seconds, even with retry=False). A send that fails is logged
+        and dropped, so use it only for requests the system also reaches on its own (a nudge: beat relays
+        anyway; a replay request: heartbeats and gap repair)."""
+        self._outgoing.put((task_name, list(args), to_queue))
+        self._wake_sender()
+
+    def _wake_sender(self) -> None:
+        if self._sender is None or self._sender_pid != os.getpid():  # first use, or a forked child
+            self._sender_pid = os.getpid()
+            self._sender = threading.Thread(target=self._sender_loop, name=f"{self.service}-sender", daemon=True)
+            self._sender.start()
+        self._wake.set()
+
+    def _sender_loop(self) -> None:
         while True:
-            self._nudge_wanted.wait()
-            self._nudge_wanted.clear()  # nudges that arrive while sending coalesce into the next one
-            try:
-                self.celery.send_task(f"{self.service}.relay_outbox", queue=queue_name(self.service), retry=False)
-            except Exception as exc:  # noqa: BLE001 - beat relays anyway
-                log.warning("relay nudge failed; beat will relay: %s", exc)
+            self._wake.wait()
+            self._wake.clear()
+            jobs = []
+            while not self._outgoing.empty():
+                jobs.append(self._outgoing.get())
+            if self._nudge_wanted:
+                self._nudge_wanted = False
+                jobs.append((f"{self.service}.relay_outbox", [], queue_name(self.service)))
+            failed = False
+            for task_name, args, to_queue in jobs:
+                try:
+                    self.celery.send_task(task_name, args=args, queue=to_queue, retry=False)
+                except Exception as exc:  # noqa: BLE001 - see send_soon
+                    failed = True
+                    log.warning("could not send %s (the system will catch up without it): %s", task_name, exc)
+            if failed:
                 time.sleep(NUDGE_QUIET_SECONDS)
 
     @contextmanager
