@@ -1,6 +1,7 @@
 """Event handlers: exactly one message per event, kind and channel, only rows written (no sending),
 order-tolerant."""
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from retret.events.catalogue import CATALOGUE, NotificationStatusData, REGISTRAT
 from retret.events.envelope import make_envelope
 from retret.events.subscriptions import SUBSCRIPTIONS, filter_for
 from retret.queues import queue_name
+from retret_testing.infra import wait_for
 
 INVITATION_URL = CATALOGUE["participant.invited"].sample["invitation_url"]
 
@@ -101,18 +103,17 @@ def _send_due_nudges(redis_server):
 
 
 def test_sending_is_nudged_after_commit(ctx, envelope, redis_server, monkeypatch):
-    monkeypatch.setitem(handlers._nudge_state, "quiet_until", 0.0)
     redis_server.client().delete(queue_name("notifications"))
     ctx.bus.consume(envelope("participant.invited"), HANDLERS)
-    assert len(_send_due_nudges(redis_server)) == 1
+    wait_for(lambda: len(_send_due_nudges(redis_server)) == 1, 5, message="one send_due nudge")
     ctx.bus.consume(envelope("session.scheduled"), HANDLERS)  # no message, no nudge
+    time.sleep(0.5)
     assert len(_send_due_nudges(redis_server)) == 1
 
 
 def test_broker_down_never_blocks_the_event(ctx, db, envelope, monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionError("broker down")
-    monkeypatch.setitem(handlers._nudge_state, "quiet_until", 0.0)
     monkeypatch.setattr(ctx.celery, "send_task", refuse)
     assert ctx.bus.consume(envelope("participant.invited"), HANDLERS) == ConsumeResult.APPLIED
     assert {n.status for n in db.notifications()} == {"created"}

@@ -8,8 +8,6 @@ sent (a late `registration.confirmed` after `registration.cancelled` stays silen
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
@@ -33,9 +31,6 @@ from .templating import TemplateError, render_email, render_sms
 log = logging.getLogger(__name__)
 
 NUDGE_FLAG = "notifications_send_nudge"
-NUDGE_QUIET_SECONDS = 5.0
-_nudge_state = {"quiet_until": 0.0}
-_nudge_lock = threading.Lock()
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -63,15 +58,8 @@ def _str(value: Any) -> str | None:
 
 
 def _nudge_send(_session=None) -> None:
-    """Ask a worker to send now (after the commit). Never fails the caller: beat runs send_due anyway."""
-    if time.monotonic() < _nudge_state["quiet_until"]:
-        return
-    try:
-        context.celery.send_task(f"{NOTIFICATIONS}.send_due", queue=queue_name(NOTIFICATIONS), retry=False)
-    except Exception as exc:  # noqa: BLE001
-        with _nudge_lock:
-            _nudge_state["quiet_until"] = time.monotonic() + NUDGE_QUIET_SECONDS
-        log.warning("send nudge failed; beat will send", extra={"error": str(exc)})
+    """Ask a worker to send now (after the commit), from the bus's background sender: beat runs send_due anyway."""
+    context.bus.send_soon(f"{NOTIFICATIONS}.send_due", [], queue_name(NOTIFICATIONS))
 
 
 def nudge_after_commit(session: Session) -> None:
