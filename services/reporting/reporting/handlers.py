@@ -75,6 +75,18 @@ def on_retreat(session: Session, envelope: dict) -> None:
     return None
 
 
+def _newer_row(session: Session, model, key, sequence: int, column: str = "sequence", **identity):
+    """The row an event may write: a new one, or the stored one when the event is newer than what last set it;
+    None when the stored row is as new or newer (an older event arriving after a replay)."""
+    row = session.get(model, key)
+    if row is None:
+        row = model(**identity)
+        session.add(row)
+    elif getattr(row, column) >= sequence:
+        return None
+    return row
+
+
 def _first(*values):
     return next((v for v in values if v is not None), None)
 
@@ -113,11 +125,8 @@ def on_session(session: Session, envelope: dict) -> None:
     starts_at, ends_at = as_datetime(data.get("starts_at")), as_datetime(data.get("ends_at"))
     if not (session_id and retreat_id and starts_at and ends_at):
         return _skip(envelope, "session without id, retreat or times")
-    row = session.get(AgendaSession, session_id)
+    row = _newer_row(session, AgendaSession, session_id, sequence, column="last_sequence", id=session_id)
     if row is None:
-        row = AgendaSession(id=session_id)
-        session.add(row)
-    elif row.last_sequence >= sequence:
         return None
     row.retreat_id = retreat_id
     row.title = as_text(data.get("title"))
@@ -139,11 +148,8 @@ def on_speaker(session: Session, envelope: dict) -> None:
     speaker_id, retreat_id = as_uuid(data.get("speaker_id")), _retreat_id(data, envelope)
     if not (speaker_id and retreat_id):
         return _skip(envelope, "speaker without id or retreat")
-    row = session.get(Speaker, speaker_id)
+    row = _newer_row(session, Speaker, speaker_id, sequence, column="last_sequence", id=speaker_id)
     if row is None:
-        row = Speaker(id=speaker_id)
-        session.add(row)
-    elif row.last_sequence >= sequence:
         return None
     row.retreat_id = retreat_id
     row.name = as_text(data.get("name"))
@@ -234,11 +240,8 @@ def on_attendance(session: Session, envelope: dict) -> None:
     retreat_id, status = _retreat_id(data, envelope), as_text(data.get("status"), 40)
     if not (registration_id and session_id and retreat_id and status in ATTENDANCE_STATUSES):
         return _skip(envelope, "attendance without registration, session, retreat or a known status")
-    row = session.get(Attendance, (registration_id, session_id))
+    row = _newer_row(session, Attendance, (registration_id, session_id), sequence, registration_id=registration_id, session_id=session_id)
     if row is None:
-        row = Attendance(registration_id=registration_id, session_id=session_id)
-        session.add(row)
-    elif row.sequence >= sequence:
         return None
     row.retreat_id, row.status = retreat_id, status
     row.scanned_at = as_datetime(data.get("scanned_at"))
@@ -255,11 +258,8 @@ def on_permit(session: Session, envelope: dict) -> None:
     retreat_id, status = _retreat_id(data, envelope), as_text(data.get("status"), 40)
     if not (permit_id and registration_id and retreat_id and status):
         return _skip(envelope, "permit without id, registration, retreat or status")
-    row = session.get(Permit, permit_id)
+    row = _newer_row(session, Permit, permit_id, sequence, permit_id=permit_id)
     if row is None:
-        row = Permit(permit_id=permit_id)
-        session.add(row)
-    elif row.sequence >= sequence:
         return None
     row.registration_id, row.retreat_id, row.status = registration_id, retreat_id, status
     row.kind = as_text(data.get("kind"), 100) or "other"
@@ -276,11 +276,8 @@ def on_notification_status(session: Session, envelope: dict) -> None:
     notification_id, status = as_uuid(data.get("notification_id")), as_text(data.get("status"), 40)
     if not (notification_id and status):
         return _skip(envelope, "notification without id or status")
-    row = session.get(NotificationOutcome, notification_id)
+    row = _newer_row(session, NotificationOutcome, notification_id, sequence, notification_id=notification_id)
     if row is None:
-        row = NotificationOutcome(notification_id=notification_id)
-        session.add(row)
-    elif row.sequence >= sequence:
         return None
     row.registration_id = as_uuid(data.get("registration_id"))
     row.retreat_id = _retreat_id(data, envelope)
