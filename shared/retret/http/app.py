@@ -1,6 +1,7 @@
 """The base every service's Flask app starts from: smorest API, errors, auth scheme, CORS, trace ids, health."""
 from __future__ import annotations
 
+import http
 import time
 
 from flask import Flask, g, request
@@ -11,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import CommonSettings
 from ..logs import configure_logging
 from ..tracing import reset_trace_id, set_trace_id
-from .errors import DETAILS, ApiError, ProblemSchema, http_exception_response, install_error_handlers
+from .errors import DETAILS, PROBLEM_JSON, ApiError, ProblemSchema, http_exception_response, install_error_handlers
 from .health import LATENCY, REQUESTS, health_blueprint
 
 TRACE_HEADER = "X-Request-ID"
@@ -24,6 +25,18 @@ class RetretApi(Api):
 
     def handle_http_exception(self, error):
         return http_exception_response(error)
+
+    def _register_responses(self):
+        """flask-smorest's shared error responses (the `default` of every operation among them) are declared as
+        application/json; ours are problem+json, so they are declared as such."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response("DEFAULT_ERROR", {
+            "description": "Default error response", "content": {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}},
+            lazy=True)
 
 
 def create_base_app(settings: CommonSettings, title: str, description: str, ping_database) -> tuple[Flask, Api]:

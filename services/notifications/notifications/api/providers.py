@@ -11,7 +11,8 @@ import logging
 from flask import request
 from flask_smorest import Blueprint
 
-from retret.http.errors import ApiError, ProblemSchema
+from retret.http.docs import problems, public
+from retret.http.errors import ApiError
 
 from .. import services
 from ..config import load_settings
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 
 blp = Blueprint("providers", __name__, url_prefix="/api/v1/providers",
                 description="Callbacks of the message providers (delivery reports).")
-
-PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
 @blp.before_request
@@ -36,11 +35,11 @@ def _require_secret():
 
 
 @blp.route("/kannel/dlr")
-@blp.doc(security=[])
+@public()
 @blp.arguments(KannelDlrArgs, location="query")
 @blp.response(200, DlrAnswerSchema)
-@blp.alt_response(403, description="Wrong or missing secret (checked before anything else).", **PROBLEM)
-@blp.alt_response(422, description="Malformed id, status or attempt (errors name the field).", **PROBLEM)
+@problems((403, "Wrong or missing secret (checked before anything else)."),
+          (422, "Malformed id, status or attempt (errors name the field)."))
 def kannel_dlr(args):
     """Apply one Kannel delivery report to its SMS.
 

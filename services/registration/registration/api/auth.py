@@ -8,10 +8,10 @@ from flask_smorest import Blueprint
 from retret.auth import ADMIN
 from retret.http.errors import problem
 from retret.http.pagination import PageArgs
+from retret.http.docs import problems, public, staff
 
 from .. import schemas
 from ..services import auth, users
-from .common import problems, public, staff
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Staff sign-in and accounts")
 

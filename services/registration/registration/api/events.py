@@ -5,10 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from retret.auth import ADMIN
+from retret.http.docs import problems, staff
 
 from .. import schemas
 from ..services import events
-from .common import problems, staff
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="The event log (admin)")
 

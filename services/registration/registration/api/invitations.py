@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from retret.http.docs import problems, public
+
 from .. import schemas
 from ..services import invitations
-from .common import problems, public
 
 blp = Blueprint("invitations", __name__, url_prefix="/api/v1",
                 description="The official's invitation (the token from the invitation link)")

@@ -5,10 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+from retret.http.docs import problems, staff
 
 from .. import schemas
 from ..services import officials
-from .common import problems, staff
 
 blp = Blueprint("officials", __name__, url_prefix="/api/v1", description="Officials (ASN), addressed by NIP")
 READERS = (OPERATOR, SECRETARIAT)

@@ -5,10 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+from retret.http.docs import problems, staff
 
 from .. import schemas
 from ..services import registrations
-from .common import problems, staff
 
 blp = Blueprint("registrations", __name__, url_prefix="/api/v1", description="Registrations")
 READERS = (OPERATOR, SECRETARIAT)

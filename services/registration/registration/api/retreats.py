@@ -5,10 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+from retret.http.docs import problems, staff
 
 from .. import schemas
 from ..services import retreats
-from .common import problems, staff
 
 blp = Blueprint("retreats", __name__, url_prefix="/api/v1", description="Retreats")
 READERS = (OPERATOR, SECRETARIAT)

@@ -1,29 +1,13 @@
-"""What the reporting blueprints share: auth doc, declared error responses, in-memory list pages."""
+"""What the reporting blueprints share: the path prefix and in-memory list pages."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from flask_smorest import Blueprint
-
-from retret.http.errors import ProblemSchema, field_error
+from retret.http.errors import field_error
 from retret.http.pagination import DEFAULT_LIMIT, decode_cursor, encode_cursor
 
 PREFIX = "/api/v1/reports"
-BEARER = [{"bearerAuth": []}]
 BAD_CURSOR = "Kursor halaman tidak valid; gunakan nilai next_cursor dari jawaban sebelumnya."
-
-
-def declare_auth_errors(blp: Blueprint, *extra: tuple[int, str]):
-    """Bearer auth and the problem+json answers every report endpoint may give."""
-    answers = [(401, "No token, or a bad or expired one."),
-               (403, "The role may not read reports (operators may not)."), *extra]
-
-    def decorate(view):
-        view = blp.doc(security=BEARER)(view)
-        for status, description in answers:
-            view = blp.alt_response(status, schema=ProblemSchema, description=description)(view)
-        return view
-    return decorate
 
 
 def page_items(items: Sequence[dict], key: Callable[[dict], list], kinds: tuple[type, ...],

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from retret.auth import SECRETARIAT, roles_required
-from retret.http.errors import ProblemSchema
+from retret.auth import SECRETARIAT
+from retret.http.docs import problems, staff
 
 from .. import queries, services
 from ..context import context
 from ..schemas import ProjectionSchema
-from .common import BEARER, PREFIX, declare_auth_errors
+from .common import PREFIX
 
 blp = Blueprint("projection", __name__, url_prefix=f"{PREFIX}/projection",
                 description="The projection's progress per source and its rebuild (admin, secretariat).")
@@ -23,8 +23,7 @@ def _projection() -> dict:
 
 
 @blp.route("")
-@declare_auth_errors(blp)
-@roles_required(SECRETARIAT)
+@staff(SECRETARIAT)
 @blp.response(200, ProjectionSchema)
 def get_projection():
     """Per source the high-water sequence and the missing sequences; the rebuild's state."""
@@ -32,12 +31,9 @@ def get_projection():
 
 
 @blp.route("/rebuild", methods=["POST"])
-@blp.doc(security=BEARER)
-@blp.alt_response(401, schema=ProblemSchema, description="No token, or a bad or expired one.")
-@blp.alt_response(403, schema=ProblemSchema, description="Only an admin may rebuild the projection.")
-@blp.alt_response(409, schema=ProblemSchema, description="A rebuild is already running (code rebuild_running).")
-@blp.alt_response(503, schema=ProblemSchema, description="The rebuild could not start (state failed).")
-@roles_required()
+@staff()  # admin only
+@problems((409, "A rebuild is already running (code rebuild_running)."),
+          (503, "The rebuild could not start (state failed)."))
 @blp.response(202, ProjectionSchema)
 def rebuild_projection():
     """Rebuild the projection from sequence 1 (admin): every projected row and the bus consumer state are

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from retret.auth import SECRETARIAT, roles_required
+from retret.auth import SECRETARIAT
+from retret.http.docs import problems, staff
 from retret.http.pagination import PageArgs
 
 from .. import queries
@@ -11,7 +12,7 @@ from ..context import context
 from ..domain import summary
 from ..domain.timezones import in_zone
 from ..schemas import SessionListSchema, SummarySchema, UnitListSchema
-from .common import PREFIX, declare_auth_errors, page_items
+from .common import PREFIX, page_items
 
 blp = Blueprint("retreat_reports", __name__, url_prefix=f"{PREFIX}/retreats",
                 description="Reports of one retreat (admin, secretariat), projected from the events.")
@@ -21,8 +22,8 @@ BAD_QUERY = (422, "Bad limit or cursor.")
 
 
 @blp.route("/<uuid:retreat_id>/summary")
-@declare_auth_errors(blp, NOT_FOUND)
-@roles_required(SECRETARIAT)
+@staff(SECRETARIAT)
+@problems(NOT_FOUND)
 @blp.response(200, SummarySchema)
 def get_summary(retreat_id):
     """Registrations, attendance over ended mandatory sessions, certificates, and the sequences they are as of."""
@@ -33,8 +34,8 @@ def get_summary(retreat_id):
 
 
 @blp.route("/<uuid:retreat_id>/units")
-@declare_auth_errors(blp, NOT_FOUND, BAD_QUERY)
-@roles_required(SECRETARIAT)
+@staff(SECRETARIAT)
+@problems(NOT_FOUND, BAD_QUERY)
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
 @blp.response(200, UnitListSchema)
 def get_units(retreat_id, **page):
@@ -50,8 +51,8 @@ def _unit_key(row: dict) -> list:
 
 
 @blp.route("/<uuid:retreat_id>/sessions")
-@declare_auth_errors(blp, NOT_FOUND, BAD_QUERY)
-@roles_required(SECRETARIAT)
+@staff(SECRETARIAT)
+@problems(NOT_FOUND, BAD_QUERY)
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
 @blp.response(200, SessionListSchema)
 def get_sessions(retreat_id, **page):
