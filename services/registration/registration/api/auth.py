@@ -10,7 +10,7 @@ from retret.http.errors import problem
 from retret.http.pagination import PageArgs
 from retret.http.docs import problems, public, staff
 
-from .. import schemas
+from ..schemas import users as schemas
 from ..services import auth, users
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Staff sign-in and accounts")

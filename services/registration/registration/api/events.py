@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from retret.auth import ADMIN
 from retret.http.docs import problems, staff
 
-from .. import schemas
+from ..schemas import events as schemas
 from ..services import events
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="The event log (admin)")

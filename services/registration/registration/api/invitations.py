@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from retret.http.docs import problems, public
 
-from .. import schemas
+from ..schemas import invitations as schemas
 from ..services import invitations
 
 blp = Blueprint("invitations", __name__, url_prefix="/api/v1",

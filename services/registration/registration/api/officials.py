@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
 from retret.http.docs import problems, staff
 
-from .. import schemas
+from ..schemas import officials as schemas
 from ..services import officials
 
 blp = Blueprint("officials", __name__, url_prefix="/api/v1", description="Officials (ASN), addressed by NIP")

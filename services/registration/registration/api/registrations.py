@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
 from retret.http.docs import problems, staff
 
-from .. import schemas
+from ..schemas import registrations as schemas
 from ..services import registrations
 
 blp = Blueprint("registrations", __name__, url_prefix="/api/v1", description="Registrations")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT
 from retret.http.docs import problems, staff
 
-from .. import schemas
+from ..schemas import retreats as schemas
 from ..services import retreats
 
 blp = Blueprint("retreats", __name__, url_prefix="/api/v1", description="Retreats")

@@ -1,0 +1,53 @@
+"""Registrations: an official in a retreat."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from retret.events.catalogue import REGISTRATION_STATUSES
+from retret.http.pagination import PageArgs
+
+from .fields import Nip, Text, list_schema
+from .officials import Official, OfficialCreate
+
+
+class RegistrationCreate(Schema):
+    nip = Nip(metadata={"description": "NIP of an official already known"})
+    official = fields.Nested(OfficialCreate, metadata={"description": "The official's data (created or updated)"})
+
+    @validates_schema
+    def _one_of(self, data, **_kwargs):
+        if "nip" in data and "official" in data:
+            raise ValidationError("Kirim salah satu: nip atau official, bukan keduanya.", "nip")
+        if "nip" not in data and "official" not in data:
+            raise ValidationError("Wajib diisi (atau kirim data lengkap pada 'official').", "nip")
+
+
+class Registration(Schema):
+    id = fields.String()
+    retreat_id = fields.String()
+    number = fields.Integer(metadata={"description": "1, 2, 3 ... in the order registrations were made"})
+    status = fields.String(metadata={"enum": list(REGISTRATION_STATUSES)})
+    official = fields.Nested(Official)
+    group = fields.String(allow_none=True)
+    room = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    shirt_size = fields.String(allow_none=True)
+    health_notes = fields.String(allow_none=True)
+    emergency_contact = fields.String(allow_none=True)
+    token_version = fields.Integer()
+    invitation_url = fields.String()
+    invited_at = fields.DateTime(allow_none=True)
+    responded_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+RegistrationList = list_schema("RegistrationList", Registration)
+
+
+class RegistrationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(REGISTRATION_STATUSES))
+
+
+class CancelRequest(Schema):
+    reason = Text(max=1000, allow_none=True, load_default=None)

@@ -1,0 +1,57 @@
+"""Retreats."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from retret.events.catalogue import RETREAT_STATUSES
+from retret.http.pagination import PageArgs
+
+from .fields import StrictFloat, Text, list_schema, validate_timezone
+
+
+class RetreatCreate(Schema):
+    code = Text(required=True, min=1, max=50)
+    title = Text(required=True, min=1, max=200)
+    organizer = Text(max=200, allow_none=True, load_default=None)
+    venue = Text(max=200, allow_none=True, load_default=None)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    timezone = fields.String(load_default="Asia/Jakarta", validate=validate_timezone)
+    attendance_threshold = StrictFloat(load_default=0.9, validate=validate.Range(min=0, max=1))
+    late_tolerance_minutes = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=0, max=1440))
+    capacity = fields.Integer(strict=True, allow_none=True, load_default=None,
+                              validate=validate.Range(min=1, max=1_000_000))
+    response_deadline = fields.AwareDateTime(allow_none=True, load_default=None)
+
+    @validates_schema
+    def _dates_in_order(self, data, **_kwargs):
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.", "ends_on")
+
+
+class Retreat(Schema):
+    id = fields.String()
+    code = fields.String()
+    title = fields.String()
+    organizer = fields.String(allow_none=True)
+    venue = fields.String(allow_none=True)
+    timezone = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    status = fields.String(metadata={"enum": list(RETREAT_STATUSES)})
+    attendance_threshold = fields.Float()
+    late_tolerance_minutes = fields.Integer()
+    capacity = fields.Integer(allow_none=True)
+    response_deadline = fields.DateTime(allow_none=True)
+    responses_close_at = fields.DateTime(metadata={"description": "When invitations stop accepting answers"})
+    published_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+RetreatList = list_schema("RetreatList", Retreat)
+
+
+class RetreatListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(RETREAT_STATUSES))
