@@ -55,6 +55,11 @@ def current_claims() -> dict:
     return g.claims
 
 
+def is_admin() -> bool:
+    """Whether this request's staff token is an admin's: some fields are for admins only (DESIGN §5)."""
+    return current_claims()["role"] == ADMIN
+
+
 def check_role(*allowed: str) -> dict:
     claims = current_claims()
     if claims["role"] != ADMIN and claims["role"] not in allowed:

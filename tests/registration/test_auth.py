@@ -152,12 +152,18 @@ def test_bad_user_input_is_422(client, admin):
         assert_problem(client.post("/api/v1/users", json=body, headers=admin), 422, field=field)
 
 
-def test_users_are_admin_only(client, operator, secretariat):
+def test_only_admins_create_users_and_every_staff_role_reads_them(client, admin, operator, secretariat):
     body = {"username": "operator1", "password": "kata-sandi-8", "role": "operator"}
     assert_problem(client.post("/api/v1/users", json=body), 401)
     assert_problem(client.post("/api/v1/users", json=body, headers=bearer("not-a-jwt")), 401)
     assert_problem(client.post("/api/v1/users", json=body, headers=operator), 403)
-    assert_problem(client.get("/api/v1/users", headers=secretariat), 403)
+    assert_problem(client.post("/api/v1/users", json=body, headers=secretariat), 403)
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    assert_problem(client.get("/api/v1/users"), 401)
+    for headers in (operator, secretariat):
+        listed = client.get("/api/v1/users", headers=headers).get_json()["items"]
+        assert "operator1" in [user["username"] for user in listed]
+        assert all("password" not in key for user in listed for key in user)
 
 
 def test_users_list_limits(client, admin):

@@ -267,6 +267,28 @@ def test_roles(api, client, operator, secretariat):
                    403)
 
 
+def test_links_health_notes_and_emergency_contacts_are_for_admins_only(api, client, admin, operator, secretariat):
+    retreat = api.retreat(publish=True, starts_on="2030-05-15", ends_on="2030-05-17")
+    registration = api.register(retreat["id"], 1)
+    confirmed = client.post(f"/api/v1/invitations/{api.token_of(registration)}/confirm", json={
+        "health_notes": "Asma ringan", "emergency_contact": "Siti (istri) 081298765432"})
+    assert confirmed.status_code == 200
+    single, listing = f"/api/v1/registrations/{registration['id']}", registrations_url(retreat["id"])
+    full = client.get(single, headers=admin).get_json()
+    assert full["health_notes"] == "Asma ringan" and full["emergency_contact"].startswith("Siti")
+    assert full["invitation_url"] == registration["invitation_url"]
+    assert client.get(listing, headers=admin).get_json()["items"][0]["invitation_url"] == full["invitation_url"]
+    for headers in (operator, secretariat):
+        for seen in (client.get(single, headers=headers).get_json(),
+                     client.get(listing, headers=headers).get_json()["items"][0]):
+            assert seen["id"] == registration["id"] and seen["status"] == "confirmed"
+            assert seen["official"]["nip"] == registration["official"]["nip"]
+            for hidden in ("invitation_url", "health_notes", "emergency_contact"):
+                assert hidden not in seen, (hidden, seen)
+            token = api.token_of(registration)
+            assert token not in str(seen)
+
+
 def test_in_a_draft_cancel_and_promotion_stay_quiet_until_publish(api, client, admin):
     retreat = api.retreat(capacity=1)
     first = api.register(retreat["id"], 1)

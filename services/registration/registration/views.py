@@ -47,9 +47,15 @@ def official_view(official: Official) -> dict:
     return {**official_data(official), "created_at": utc(official.created_at), "updated_at": utc(official.updated_at)}
 
 
-def registration_view(registration: Registration, invitation_url: str) -> dict:
+# What an operator or the secretariat reading registrations does not get: the official's personal link (it acts
+# as the official) and what the official told only the organiser (DESIGN §5).
+ADMIN_ONLY_FIELDS = ("invitation_url", "health_notes", "emergency_contact")
+
+
+def registration_view(registration: Registration, invitation_url: str | None, private: bool = True) -> dict:
+    """A registration for staff; `private=False` leaves out ADMIN_ONLY_FIELDS."""
     tz = registration.retreat.timezone
-    return {
+    view = {
         "id": registration.id, "retreat_id": registration.retreat_id, "number": registration.number,
         "status": registration.status, "official": official_view(registration.official),
         "group": registration.group, "room": registration.room,
@@ -59,6 +65,10 @@ def registration_view(registration: Registration, invitation_url: str) -> dict:
         "invited_at": local(registration.invited_at, tz), "responded_at": local(registration.responded_at, tz),
         "created_at": local(registration.created_at, tz), "updated_at": local(registration.updated_at, tz),
     }
+    if not private:
+        for name in ADMIN_ONLY_FIELDS:
+            del view[name]
+    return view
 
 
 def invitation_registration_view(registration: Registration, can_respond: bool) -> dict:

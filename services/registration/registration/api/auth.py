@@ -5,7 +5,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from retret.auth import ADMIN
+from retret.auth import ADMIN, OPERATOR, SECRETARIAT
 from retret.http.errors import problem
 from retret.http.pagination import PageArgs
 from retret.http.docs import problems, public, staff
@@ -46,10 +46,10 @@ class Users(MethodView):
         """Create a staff account (admin)"""
         return users.create_user(data)
 
-    @staff(ADMIN)
+    @staff(OPERATOR, SECRETARIAT)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, schemas.UserList)
     @problems(422)
     def get(self, args):
-        """List staff accounts (admin)"""
+        """List staff accounts (admins create them; operators and the secretariat may read the list)"""
         return users.list_users(args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+from retret.auth import ADMIN, OPERATOR, SECRETARIAT, is_admin
 from retret.http.docs import problems, staff
 
 from ..schemas import registrations as schemas
@@ -32,8 +32,11 @@ class RetreatRegistrations(MethodView):
     @blp.response(200, schemas.RegistrationList)
     @problems(404, 422)
     def get(self, args, retreat_id):
-        """List a retreat's registrations (in the order they were made)"""
-        return registrations.list_registrations(retreat_id, args)
+        """List a retreat's registrations (in the order they were made)
+
+        Operators and the secretariat get them without `invitation_url`, `health_notes` and
+        `emergency_contact` (admins only)."""
+        return registrations.list_registrations(retreat_id, args, private=is_admin())
 
 
 @blp.route("/registrations/<uuid:registration_id>")
@@ -42,8 +45,8 @@ class RegistrationItem(MethodView):
     @blp.response(200, schemas.Registration)
     @problems(404)
     def get(self, registration_id):
-        """Read a registration"""
-        return registrations.read_registration(registration_id)
+        """Read a registration (without the admin-only fields for operators and the secretariat)"""
+        return registrations.read_registration(registration_id, private=is_admin())
 
 
 @blp.route("/registrations/<uuid:registration_id>/cancel")

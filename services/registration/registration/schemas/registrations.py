@@ -22,6 +22,9 @@ class RegistrationCreate(Schema):
             raise ValidationError("Wajib diisi (atau kirim data lengkap pada 'official').", "nip")
 
 
+ADMIN_ONLY = "Admins only: left out for operators and the secretariat."
+
+
 class Registration(Schema):
     id = fields.String()
     retreat_id = fields.String()
@@ -32,10 +35,10 @@ class Registration(Schema):
     room = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     shirt_size = fields.String(allow_none=True)
-    health_notes = fields.String(allow_none=True)
-    emergency_contact = fields.String(allow_none=True)
+    health_notes = fields.String(allow_none=True, metadata={"description": ADMIN_ONLY})
+    emergency_contact = fields.String(allow_none=True, metadata={"description": ADMIN_ONLY})
     token_version = fields.Integer()
-    invitation_url = fields.String()
+    invitation_url = fields.String(metadata={"description": "The official's personal link. " + ADMIN_ONLY})
     invited_at = fields.DateTime(allow_none=True)
     responded_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

@@ -108,20 +108,24 @@ def _check_not_registered(session: Session, retreat_id: str, nip: str) -> None:
         raise ApiError(409, ALREADY_REGISTERED, code="already_registered", registration_id=exists)
 
 
-def list_registrations(retreat_id: str, args: dict) -> dict:
+def _staff_view(registration: Registration, private: bool) -> dict:
+    """What staff read: the personal link, health notes and emergency contact only when `private` (admins)."""
+    return registration_view(registration, invitation_link(registration) if private else None, private)
+
+
+def list_registrations(retreat_id: str, args: dict, private: bool) -> dict:
     with context.db.session() as session:
         get_retreat(session, retreat_id)
         stmt = select(Registration).where(Registration.retreat_id == str(retreat_id))
         if args.get("status"):
             stmt = stmt.where(Registration.status == args["status"])
         rows, cursor = keyset_page(session, stmt, [Registration.number], args, number_cursor)
-        return {"items": [registration_view(r, invitation_link(r)) for r in rows], "next_cursor": cursor}
+        return {"items": [_staff_view(r, private) for r in rows], "next_cursor": cursor}
 
 
-def read_registration(registration_id: str) -> dict:
+def read_registration(registration_id: str, private: bool) -> dict:
     with context.db.session() as session:
-        registration = get_registration(session, registration_id)
-        return registration_view(registration, invitation_link(registration))
+        return _staff_view(get_registration(session, registration_id), private)
 
 
 def cancel_registration(registration_id: str, reason: str | None) -> dict:
