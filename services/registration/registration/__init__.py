@@ -18,12 +18,14 @@ DESCRIPTION = ("Retreats, officials, registrations and invitations. Staff use a 
 
 def create_app() -> Flask:
     """The API app. Refuses to start in production without its secrets; ensures the first admin."""
+    from . import audit
     from .api import register_blueprints
     from .portal import blp as portal
     from .services.users import ensure_first_admin
 
     context.config  # noqa: B018 - read (and check) the settings now, not on the first request
     app, api = create_base_app(context.settings, TITLE, DESCRIPTION, context.db.ping)
+    audit.install(context.db.sessions)  # staff changes are written down at every flush
     app.register_error_handler(DomainError, _domain_error)
     register_blueprints(api)
     app.register_blueprint(portal)  # the web pages (DESIGN §8): plain Flask, outside the OpenAPI document

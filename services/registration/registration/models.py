@@ -5,12 +5,13 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from retret import clock
 from retret.bus import bus_tables
+from retret.bus.tables import BigId
 
 
 def new_id() -> str:
@@ -116,3 +117,25 @@ class Registration(Timestamps, Base):
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)
+
+
+class AuditEntry(Base):
+    """One row a staff request inserted, changed or deleted: who, when, through which request, and the values
+    before and after (written by registration.audit in the same transaction as the change)."""
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        Index("ix_audit_log_retreat", "retreat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    request: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(10))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    retreat_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    changes: Mapped[dict] = mapped_column(JSON)
+    trace_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
