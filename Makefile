@@ -1,5 +1,6 @@
 # Retret — developer entry points (DESIGN.md §9).
 #   make run            everything on this machine without Docker (scripts/dev-run.sh)
+#   make demo           seed the Kota Malang retreat over the APIs of a running `make run` (scripts/demo.py)
 #   make test           the whole suite (PYTEST_ARGS="-k nip -x" to narrow it)
 #   make bench|fuzz|faults   the long runs; RETRET_LONG=1 tells those tests to run their full size
 #   make compose-check  validate docker-compose.yml with .env.example (Debian's docker-compose package)
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 # Any change to a package's dependencies (or the dev tools) reinstalls.
 INSTALL_INPUTS := $(wildcard pyproject.toml shared/pyproject.toml services/*/pyproject.toml) requirements-dev.txt
 
-.PHONY: venv run test bench fuzz faults compose-check clean
+.PHONY: venv run demo test bench fuzz faults compose-check clean
 
 venv: $(STAMP)
 
@@ -24,6 +25,9 @@ $(STAMP): $(INSTALL_INPUTS)
 
 run: venv
 	scripts/dev-run.sh
+
+demo: venv
+	$(PY) scripts/demo.py
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
