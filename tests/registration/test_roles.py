@@ -1,0 +1,85 @@
+"""The role table of DESIGN §5, enforced on every registration endpoint: each staff role × each endpoint is either
+allowed (never 401/403) or 403, and without a token 401. The table lists every operation of the OpenAPI document,
+so a new endpoint without a decided access fails here."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from retret_testing.http import assert_problem
+
+ROLES = ("admin", "operator", "secretariat")
+WRITE = {"admin"}                                   # admin only
+READ = {"admin", "operator", "secretariat"}         # every staff role
+PUBLIC = "public"                                    # no staff token: sign-in, the official's own invitation
+
+ACCESS: dict[tuple[str, str], set[str] | str] = {
+    ("post", "/api/v1/auth/token"): PUBLIC,
+    ("post", "/api/v1/users"): WRITE,
+    ("get", "/api/v1/users"): READ,
+    ("post", "/api/v1/retreats"): WRITE,
+    ("get", "/api/v1/retreats"): READ,
+    ("get", "/api/v1/retreats/{retreat_id}"): READ,
+    ("post", "/api/v1/retreats/{retreat_id}/publish"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/cancel"): WRITE,
+    ("post", "/api/v1/officials"): WRITE,
+    ("get", "/api/v1/officials"): READ,
+    ("get", "/api/v1/officials/{nip}"): READ,
+    ("put", "/api/v1/officials/{nip}"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/registrations"): WRITE,
+    ("get", "/api/v1/retreats/{retreat_id}/registrations"): READ,
+    ("get", "/api/v1/registrations/{registration_id}"): READ,
+    ("post", "/api/v1/registrations/{registration_id}/cancel"): WRITE,
+    ("post", "/api/v1/registrations/{registration_id}/reissue-link"): WRITE,
+    ("get", "/api/v1/invitations/{token}"): PUBLIC,
+    ("post", "/api/v1/invitations/{token}/confirm"): PUBLIC,
+    ("post", "/api/v1/invitations/{token}/decline"): PUBLIC,
+    ("get", "/api/v1/events"): WRITE,
+    ("get", "/api/v1/audit"): WRITE,
+}
+
+
+@pytest.fixture
+def spec_operations(client) -> list[tuple[str, str]]:
+    spec = client.get("/openapi.json").get_json()
+    return [(method, path) for path, item in spec["paths"].items() for method in item
+            if method in ("get", "post", "put", "patch", "delete")]
+
+
+@pytest.fixture
+def world(api) -> dict[str, str]:
+    """Real ids for every path parameter."""
+    retreat = api.retreat(publish=True, starts_on="2030-05-15", ends_on="2030-05-17")
+    registration = api.register(retreat["id"], 1)
+    return {"retreat_id": retreat["id"], "registration_id": registration["id"],
+            "nip": registration["official"]["nip"], "token": api.token_of(registration)}
+
+
+def _url(path: str, world: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: world[m.group(1)], path)
+
+
+def test_the_table_names_every_operation(spec_operations):
+    assert sorted(set(spec_operations) - set(ACCESS)) == [], "decide the access of these operations"
+    assert sorted(set(ACCESS) - set(spec_operations)) == [], "these operations no longer exist"
+
+
+def test_each_role_on_each_endpoint(api, client, world, spec_operations):
+    refused, let_in = [], []
+    for method, path in spec_operations:
+        access = ACCESS[(method, path)]
+        if access == PUBLIC:
+            continue
+        url = _url(path, world)
+        call = getattr(client, method)
+        assert_problem(call(url, json={}), 401)
+        for role in ROLES:
+            status = call(url, json={}, headers=api.headers(role)).status_code
+            if role in access and status in (401, 403):
+                refused.append(f"{role} {method.upper()} {path}: {status}")
+            if role not in access and status != 403:
+                let_in.append(f"{role} {method.upper()} {path}: {status}")
+    assert refused == [], "allowed but refused"
+    assert let_in == [], "not allowed but let in"
+
