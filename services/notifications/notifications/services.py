@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from retret import clock
+from retret.db import insert_ignore
 from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
@@ -26,17 +27,6 @@ MAX_ERROR = 1000
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def _insert_ignoring_duplicates(session: Session, values: dict) -> str | None:
-    """Insert a notification unless its idempotency key exists; the new id, or None for a duplicate."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    stmt = (upsert(Notification).values(**values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Notification.id))
-    return session.execute(stmt).scalar_one_or_none()
-
-
 def create_notification(
     session: Session, *, event_id: str, kind: str, channel: str, recipient: str, body_text: str,
     subject: str | None = None, body_html: str | None = None, recipient_name: str | None = None,
@@ -51,14 +41,14 @@ def create_notification(
         raise ValueError(f"unknown channel {channel!r}")
     now = clock.now()
     key = idempotency_key(event_id, kind, channel, recipient)
-    new_id = _insert_ignoring_duplicates(session, dict(
+    new_id = insert_ignore(session, Notification, dict(
         id=str(uuid.uuid4()), idempotency_key=key, event_id=event_id, retreat_id=retreat_id,
         registration_id=registration_id, channel=channel, kind=kind, language=language,
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
         body_html=body_html, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
         message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
-    ))
+    ), keys=["idempotency_key"], returning=Notification.id)
     if new_id is None:
         log.info("notification exists already", extra={"idempotency_key": key})
         return None

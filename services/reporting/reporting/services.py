@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from retret import clock
+from retret.db import insert_ignore
 from retret.events.subscriptions import SUBSCRIPTIONS
 from retret.http.errors import ApiError
 from retret.queues import REPORTING, queue_name
@@ -42,13 +43,7 @@ def _locked_state(session: Session) -> ProjectionRebuild:
     """The rebuild row (created idle if absent), locked for this transaction."""
     state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True)
     if state is None:
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        session.execute(upsert(ProjectionRebuild).values(id=REBUILD_ID, state="idle", events_replayed=0)
-                        .on_conflict_do_nothing(index_elements=["id"]))
+        insert_ignore(session, ProjectionRebuild, dict(id=REBUILD_ID, state="idle", events_replayed=0), keys=["id"])
         state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
     return state
 

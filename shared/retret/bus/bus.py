@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..config import BusSettings
-from ..db import Database
+from ..db import Database, insert_ignore
 from ..events.catalogue import event_type, sources
 from ..events.envelope import EnvelopeSchema, make_envelope
 from ..events.subscriptions import SUBSCRIPTIONS, filter_for, subscribers_of
@@ -319,13 +319,7 @@ class Bus:
     def _lock_cursor(self, session: Session, source: str) -> Mapping:
         """The per-source cursor row, locked: events of one source are applied one at a time."""
         cursors = self.tables.cursors
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        session.execute(upsert(cursors).values(source=source, high_water=0, max_seen=0)
-                        .on_conflict_do_nothing(index_elements=["source"]))
+        insert_ignore(session, cursors, dict(source=source, high_water=0, max_seen=0), keys=["source"])
         return session.execute(
             select(cursors).where(cursors.c.source == source).with_for_update()
         ).mappings().one()

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table
 
-# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from ..db import BigId
 
 
 @dataclass(frozen=True)
