@@ -42,6 +42,11 @@ def test_response_deadline_is_the_last_day_unless_earlier():
     assert retreat_view(early)["response_deadline_text"] == "Minggu, 11 Mei 2025 pukul 00.00 WIB"
     late = {**brief, "response_deadline": "2025-06-30T00:00:00+07:00"}
     assert retreat_view(late)["response_deadline_text"] == "Sabtu, 17 Mei 2025 pukul 23.59 WIB"
+    same = {**brief, "response_deadline": "2025-05-17T17:00:00+00:00"}  # the very end of the last day
+    assert retreat_view(same)["response_deadline_text"] == "Sabtu, 17 Mei 2025 pukul 23.59 WIB"
+    undated = {key: value for key, value in early.items() if key not in ("starts_on", "ends_on")}
+    assert retreat_view(undated)["response_deadline_text"] == "Minggu, 11 Mei 2025 pukul 00.00 WIB"
+    assert retreat_view({"code": "X"})["response_deadline_text"] is None
 
 
 def test_invitation_email_says_what_where_when_and_links():

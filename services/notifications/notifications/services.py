@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.db import insert_ignore
+from retret.timezones import in_zone
 from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
 
 from .context import context
 from .domain import delivery_reports, lifecycle, sms
-from .domain.formatting import zone
 from .domain.messages import CHANNELS, idempotency_key, message_id
 from .models import Notification, NotificationStatus
 
@@ -134,10 +134,6 @@ def _clean_answer(answer: str | None, limit: int = 300) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------- reading
-def _local(value: datetime | None, tz: str) -> datetime | None:
-    return clock.as_utc(value).astimezone(zone(tz)) if value is not None else None
-
-
 def notification_view(n: Notification) -> dict:
     """A message as the API shows it, its times in its retreat's time zone."""
     tz = n.timezone
@@ -146,8 +142,8 @@ def notification_view(n: Notification) -> dict:
         "recipient_name": n.recipient_name, "retreat_id": n.retreat_id, "registration_id": n.registration_id,
         "event_id": n.event_id, "subject": n.subject, "status": n.status, "attempts": n.attempts,
         "provider": n.provider, "error": n.error, "message_id": n.message_id,
-        "due_at": _local(n.due_at, tz), "sent_at": _local(n.sent_at, tz),
-        "created_at": _local(n.created_at, tz), "updated_at": _local(n.updated_at, tz),
+        "due_at": in_zone(n.due_at, tz), "sent_at": in_zone(n.sent_at, tz),
+        "created_at": in_zone(n.created_at, tz), "updated_at": in_zone(n.updated_at, tz),
         "sms": _sms_view(n.body_text) if n.channel == "sms" else None,
     }
 
@@ -187,7 +183,7 @@ def get_notification(notification_id: str) -> dict:
         ).scalars().all()
         view = notification_view(n)
         view.update(body_text=n.body_text, body_html=n.body_html, history=[
-            {"status": h.status, "at": _local(h.at, n.timezone), "detail": h.detail} for h in history])
+            {"status": h.status, "at": in_zone(h.at, n.timezone), "detail": h.detail} for h in history])
         return view
 
 
