@@ -267,6 +267,23 @@ def test_reset_consumer_state_forgets_inbox_cursors_and_gaps(consumer):
     assert consumer.consume(_envelope(1), {}) == ConsumeResult.STUB  # seen again, not a duplicate
 
 
+@pytest.mark.parametrize("service, expected", [
+    ("registration", {"relay_outbox", "replay_events", "publish_heartbeat"}),
+    ("reporting", {"handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
+    ("notifications", {"relay_outbox", "replay_events", "publish_heartbeat",
+                       "handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
+])
+def test_a_service_gets_the_tasks_of_its_roles_in_the_catalogue_and_subscriptions(service, expected, monkeypatch):
+    from celery import Celery
+    from retret.bus.tasks import register_bus_tasks
+    private = Celery(service, set_as_current=False)
+    task = private.task
+    monkeypatch.setattr(private, "task", lambda *args, **kwargs: task(*args, shared=False, **kwargs))
+    tasks = register_bus_tasks(private, lambda: None)
+    assert set(tasks) == expected
+    assert {t.name for t in tasks.values()} == {f"{service}.{name}" for name in expected}
+
+
 def test_replay_finished_task_notes_the_end_and_calls_the_hook(consumer, monkeypatch):
     from celery import Celery
     from retret.bus.tasks import register_bus_tasks
@@ -274,7 +291,7 @@ def test_replay_finished_task_notes_the_end_and_calls_the_hook(consumer, monkeyp
     task = private.task
     monkeypatch.setattr(private, "task", lambda *args, **kwargs: task(*args, shared=False, **kwargs))
     seen = []
-    tasks = register_bus_tasks(private, lambda: consumer, handlers={}, is_consumer=True,
+    tasks = register_bus_tasks(private, lambda: consumer, handlers={},
                                on_replay_finished=lambda s, n: seen.append(("finished", s, n)),
                                on_heartbeat=lambda s, n: seen.append(("heartbeat", s, n)))
     consumer.consume(_envelope(1), {})

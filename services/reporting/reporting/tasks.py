@@ -8,7 +8,5 @@ from .handlers import HANDLERS
 from .services import source_reached
 
 TASKS = register_bus_tasks(
-    context.celery, lambda: context.bus, handlers=HANDLERS,
-    is_source=context.is_source, is_consumer=context.is_consumer,
-    on_replay_finished=source_reached, on_heartbeat=source_reached,
+    context.celery, lambda: context.bus, handlers=HANDLERS, on_replay_finished=source_reached, on_heartbeat=source_reached,
 )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..config import BusSettings
 from ..db import Database, insert_ignore
-from ..events.catalogue import event_type, sources
+from ..events.catalogue import event_type
 from ..events.envelope import EnvelopeSchema, make_envelope
 from ..events.subscriptions import SUBSCRIPTIONS, filter_for, subscribers_of
 from ..queues import queue_name
@@ -405,9 +405,3 @@ class Bus:
             for source, sequence in conn.execute(select(gaps.c.source, gaps.c.sequence).order_by(gaps.c.sequence)):
                 status.setdefault(source, {"last_sequence": 0, "max_seen": 0, "gaps": []})["gaps"].append(sequence)
         return status
-
-    def is_source(self) -> bool:
-        return self.service in sources()
-
-    def is_consumer(self) -> bool:
-        return self.service in SUBSCRIPTIONS
