@@ -20,7 +20,7 @@ from retret.http.errors import ApiError
 from retret.queues import REPORTING, queue_name
 
 from .context import context
-from .domain.rebuild import DONE, FAILED, RUNNING, rebuild_done, with_target
+from .domain.rebuild import DONE, FAILED, IDLE, RUNNING, rebuild_done, with_target
 from .models import ProjectionRebuild, metadata
 from .queries import REBUILD_ID
 
@@ -43,7 +43,7 @@ def _locked_state(session: Session) -> ProjectionRebuild:
     """The rebuild row (created idle if absent), locked for this transaction."""
     state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True)
     if state is None:
-        insert_ignore(session, ProjectionRebuild, dict(id=REBUILD_ID, state="idle", events_replayed=0), keys=["id"])
+        insert_ignore(session, ProjectionRebuild, dict(id=REBUILD_ID, state=IDLE, events_replayed=0), keys=["id"])
         state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
     return state
 
