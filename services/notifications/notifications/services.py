@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.db import insert_ignore
-from retret.timezones import in_zone
+from retret.timezones import DEFAULT_TIMEZONE, in_zone
 from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
@@ -47,7 +47,8 @@ def create_notification(
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
         body_html=body_html, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
-        message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
+        message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or DEFAULT_TIMEZONE,
+        created_at=now, updated_at=now,
     ), keys=["idempotency_key"], returning=Notification.id)
     if new_id is None:
         log.info("notification exists already", extra={"idempotency_key": key})

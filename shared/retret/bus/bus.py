@@ -394,6 +394,11 @@ class Bus:
                                   queue=queue_name(source))
         return wanted
 
+    def high_water(self, session: Session) -> dict[str, int]:
+        """Per source seen: every sequence up to this one has been received."""
+        cursors = self.tables.cursors
+        return dict(session.execute(select(cursors.c.source, cursors.c.high_water)).tuples().all())
+
     def cursor_status(self) -> dict[str, dict]:
         """Per followed source: the high-water mark and the open gaps (for /projection and tests)."""
         cursors, gaps = self.tables.cursors, self.tables.gaps

@@ -9,19 +9,21 @@ from celery.signals import worker_process_init
 from ..events.catalogue import sources
 from ..events.subscriptions import SUBSCRIPTIONS
 from ..queues import queue_name
-from .bus import Bus, Handler
+from .bus import Bus, ConsumeResult, Handler
 
 
 SourceHook = Callable[[str, int], None]
 
 
 def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Mapping[str, Handler] | None = None,
-                       on_replay_finished: SourceHook | None = None, on_heartbeat: SourceHook | None = None) -> dict:
+                       on_replay_finished: SourceHook | None = None, on_heartbeat: SourceHook | None = None,
+                       on_event: SourceHook | None = None) -> dict:
     """Define relay/replay/heartbeat (sources) and handle_event/heartbeat/replays (consumers) on `celery`, whose name
     is the service's: the catalogue says whether it is a source, the subscriptions whether it is a consumer.
 
     `on_replay_finished(source, last_sequence)` runs after a source answered the final page of a replay from a
-    sequence, `on_heartbeat(source, last_sequence)` after each heartbeat (both after the gaps are noted)."""
+    sequence, `on_heartbeat(source, last_sequence)` after each heartbeat (both after the gaps are noted),
+    `on_event(source, sequence)` after each event taken in (applied or a stub, not a duplicate), once committed."""
     service = celery.main
     tasks = {}
 
@@ -49,7 +51,10 @@ def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Map
     if service in SUBSCRIPTIONS:
         @celery.task(name=f"{service}.handle_event", queue=queue_name(service))
         def handle_event(envelope: dict):
-            return get_bus().consume(envelope, handlers or {}).value
+            result = get_bus().consume(envelope, handlers or {})
+            if on_event is not None and result != ConsumeResult.DUPLICATE:
+                on_event(envelope["source"], int(envelope["sequence"]))
+            return result.value
 
         @celery.task(name=f"{service}.handle_heartbeat", queue=queue_name(service))
         def handle_heartbeat(beat: dict):
