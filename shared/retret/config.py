@@ -75,7 +75,6 @@ class CommonSettings:
     database_url: str
     jwt_secret: str
     celery_visibility_timeout: int
-    celery_queue_prefix: str
     cors_origins: list[str]
     trusted_proxies: int = 0
     bus: BusSettings = field(default_factory=BusSettings)
@@ -113,7 +112,6 @@ def load_common(service: str) -> CommonSettings:
         database_url=env_str(f"{service.upper()}_DATABASE_URL", default_db),
         jwt_secret=secret_setting("JWT_SECRET", app_env),
         celery_visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-        celery_queue_prefix=env_str("CELERY_QUEUE_PREFIX", "") or "",
         cors_origins=env_list("CORS_ORIGINS"),
         trusted_proxies=env_int("TRUSTED_PROXIES", 0),
         bus=BusSettings(

@@ -4,9 +4,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import BigInteger, Integer, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def is_sqlite(url: str) -> bool:
@@ -37,6 +40,23 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignore(session_or_conn, table, values: dict, keys: list[str], returning=None):
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, in the PostgreSQL or SQLite dialect of the connection.
+
+    `table` is a Table or a mapped class. With `returning` (a column), answers that column of the new row, or None
+    when a row with the same keys existed (nothing was written)."""
+    bind = session_or_conn.get_bind() if isinstance(session_or_conn, Session) else session_or_conn
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    if returning is None:
+        session_or_conn.execute(statement)
+        return None
+    return session_or_conn.execute(statement.returning(returning)).scalar_one_or_none()
 
 
 class Database:

@@ -16,7 +16,3 @@ def prefix() -> str:
 def queue_name(service: str, bulk: bool = False) -> str:
     """`<prefix><service>` or `<prefix><service>.bulk` for long jobs that must not delay events."""
     return f"{prefix()}{service}{'.bulk' if bulk else ''}"
-
-
-def task_name(service: str, verb: str) -> str:
-    return f"{service}.{verb}"

@@ -9,8 +9,6 @@ from .bus import Bus, BusTables, bus_tables
 from .celery_factory import make_celery
 from .config import CommonSettings, load_common
 from .db import Database
-from .events.catalogue import sources
-from .events.subscriptions import SUBSCRIPTIONS
 
 
 class ServiceContext:
@@ -36,14 +34,6 @@ class ServiceContext:
     @cached_property
     def bus(self) -> Bus:
         return Bus(self.service, self.db, self.tables, self.celery, self.settings.bus)
-
-    @property
-    def is_source(self) -> bool:
-        return self.service in sources()
-
-    @property
-    def is_consumer(self) -> bool:
-        return self.service in SUBSCRIPTIONS
 
     def reset(self) -> None:
         """Forget settings and connections (tests that change the environment)."""

@@ -52,17 +52,6 @@ def test_backoff_schedule_then_technical_failure():
     assert lc.after_temporary_failure(9, NOW) == (lc.TECHNICAL_FAILURE, None)
 
 
-def test_due_and_stuck():
-    assert lc.is_due(lc.CREATED, NOW, NOW)
-    assert lc.is_due(lc.TEMPORARY_FAILURE, NOW - timedelta(seconds=1), NOW)
-    assert not lc.is_due(lc.TEMPORARY_FAILURE, NOW + timedelta(seconds=1), NOW)
-    assert not lc.is_due(lc.SENT, NOW, NOW)
-    assert not lc.is_due(lc.CREATED, None, NOW)
-    assert lc.is_stuck(lc.SENDING, NOW - timedelta(seconds=300), NOW, 300)
-    assert not lc.is_stuck(lc.SENDING, NOW - timedelta(seconds=299), NOW, 300)
-    assert not lc.is_stuck(lc.SENT, NOW - timedelta(days=1), NOW, 300)
-
-
 def test_stuck_email_is_resent_but_stuck_sms_goes_to_a_person():
     assert lc.stuck_outcome("email", 1) == lc.SENDING
     assert lc.stuck_outcome("email", lc.MAX_ATTEMPTS) == lc.TECHNICAL_FAILURE

@@ -1,37 +1,20 @@
-"""The response window and the answers an invitation accepts (pure)."""
-from datetime import date, datetime, timedelta, timezone
+"""The answers an invitation accepts, inside the response window (pure). When the window closes is the shared
+rule, tested in tests/shared/test_rules_responses.py."""
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from registration.domain import DomainError
-from registration.domain.responses import (
-    APPLY, NOOP, can_respond, decide_confirm, decide_decline, is_open, responses_close_at,
-)
+from registration.domain.responses import APPLY, NOOP, can_respond, decide_confirm, decide_decline, is_open
 
 WIB = timezone(timedelta(hours=7))
-ENDS = date(2025, 5, 18)
 CLOSE = datetime(2025, 5, 19, 0, 0, tzinfo=WIB)  # the end of the last day in Asia/Jakarta
 BEFORE = datetime(2025, 5, 10, 9, 0, tzinfo=WIB)
 
 
-def test_answers_close_when_the_last_day_ends_in_the_retreats_time_zone():
-    closes = responses_close_at(ENDS, "Asia/Jakarta", None)
-    assert closes == CLOSE
-    assert closes.astimezone(timezone.utc) == datetime(2025, 5, 18, 17, 0, tzinfo=timezone.utc)
-    assert is_open(CLOSE - timedelta(seconds=1), closes)
-    assert not is_open(CLOSE, closes)
-
-
-def test_another_time_zone_closes_at_its_own_midnight():
-    assert responses_close_at(ENDS, "Asia/Jayapura", None).astimezone(timezone.utc) == \
-        datetime(2025, 5, 18, 15, 0, tzinfo=timezone.utc)
-
-
-def test_an_earlier_deadline_wins_a_later_one_does_not():
-    earlier = datetime(2025, 5, 12, 17, 0, tzinfo=timezone.utc)
-    assert responses_close_at(ENDS, "Asia/Jakarta", earlier) == earlier
-    later = datetime(2025, 6, 1, tzinfo=timezone.utc)
-    assert responses_close_at(ENDS, "Asia/Jakarta", later) == CLOSE
+def test_the_window_is_open_until_the_closing_instant_excluded():
+    assert is_open(CLOSE - timedelta(seconds=1), CLOSE)
+    assert not is_open(CLOSE, CLOSE)
 
 
 @pytest.mark.parametrize("status, expected", [

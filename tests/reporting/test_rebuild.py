@@ -142,9 +142,27 @@ def test_a_database_error_while_starting_marks_failed_and_is_503(client, headers
 
 
 # ------------------------------------------------------------------------------------------ completion
-def _replay(events, envelopes):
+def _replay(envelopes):
+    """As the worker takes events in: through the handle_event task (and its completion check)."""
+    from reporting import tasks
     for envelope in envelopes:
-        events.consume(envelope)
+        assert tasks.TASKS["handle_event"].run(envelope) == "applied"
+
+
+@pytest.fixture
+def writes(app):
+    """The writing statements (and row locks) reporting's engine runs while the test looks."""
+    from sqlalchemy import event
+    from reporting.context import context
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context_, executemany):
+        words = statement.upper().split()
+        if words and (words[0] in ("INSERT", "UPDATE", "DELETE") or "FOR UPDATE" in " ".join(words)):
+            seen.append(statement)
+    event.listen(context.db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(context.db.engine, "before_cursor_execute", record)
 
 
 def test_hooks_set_targets_and_the_rebuild_finishes_when_the_cursors_reach_them(client, headers, events,
@@ -156,7 +174,7 @@ def test_hooks_set_targets_and_the_rebuild_finishes_when_the_cursors_reach_them(
     reg = events.invited()
     history.append(events.envelope("participant.invited", reg))
     history.append(events.envelope(*events.status(reg["registration_id"], "confirmed")))
-    _replay(events, history)
+    _replay(history)
     before = client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary", headers=headers("admin")).get_json()
 
     assert client.post(REBUILD, headers=headers("admin")).status_code == 202
@@ -165,11 +183,11 @@ def test_hooks_set_targets_and_the_rebuild_finishes_when_the_cursors_reach_them(
     body = client.get(PROJECTION, headers=headers("admin")).get_json()
     assert body["rebuild"]["state"] == "running"  # targets known, events not applied yet
     assert body["sources"]["registration"]["gaps"] == [1, 2, 3]  # the end was noted: gap repair covers losses
-    _replay(events, history[:2])
+    _replay(history[:2])
     body = client.get(PROJECTION, headers=headers("admin")).get_json()
     assert (body["rebuild"]["state"], body["rebuild"]["events_replayed"]) == ("running", 2)
-    _replay(events, history[2:])
-    body = client.get(PROJECTION, headers=headers("admin")).get_json()  # the lazy check finishes it
+    _replay(history[2:])
+    body = client.get(PROJECTION, headers=headers("admin")).get_json()  # the worker's check after the last event
     assert body["rebuild"]["state"] == "done" and body["rebuild"]["finished_at"]
     assert body["rebuild"]["events_replayed"] == 3
     after = client.get(f"/api/v1/reports/retreats/{RETREAT_ID}/summary", headers=headers("admin")).get_json()
@@ -202,3 +220,34 @@ def test_hooks_do_nothing_without_a_running_rebuild(app):
     services.source_reached("registration", 5)
     with context.db.session() as session:
         assert session.get(ProjectionRebuild, 1) is None
+
+
+def test_reading_the_projection_writes_nothing_even_when_a_rebuild_could_finish(client, headers, events, writes,
+                                                                                monkeypatch, app):
+    """A GET has no side effects: a rebuild whose events were all applied stays running until a worker checks."""
+    from reporting import services, tasks
+    monkeypatch.setattr(services, "ask_replays", lambda: [])
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202
+    tasks.TASKS["handle_replay_finished"].run({"source": "registration", "last_sequence": 1})
+    tasks.TASKS["handle_replay_finished"].run({"source": "notifications", "last_sequence": 0})
+    events.send("retreat.published", events.retreat(), sequence=1)  # straight into the bus: no worker hook
+    writes.clear()
+    for role in ("admin", "secretariat"):
+        body = client.get(PROJECTION, headers=headers(role)).get_json()
+        assert body["rebuild"]["state"] == "running"
+        assert body["sources"]["registration"]["last_sequence"] == 1
+    assert writes == []
+    tasks.TASKS["handle_heartbeat"].run({"source": "registration", "last_sequence": 1, "sent_at": "x"})
+    writes.clear()
+    body = client.get(PROJECTION, headers=headers("admin")).get_json()
+    assert (body["rebuild"]["state"], body["rebuild"]["events_replayed"]) == ("done", 1)
+    assert writes == []
+
+
+def test_without_a_rebuild_the_check_after_each_event_only_reads(events, writes, app):
+    from reporting import services, tasks
+    assert tasks.TASKS["handle_event"].run(events.envelope("retreat.published", events.retreat())) == "applied"
+    assert writes  # the event itself: inbox row, projection, cursor
+    writes.clear()
+    assert services.check_completion() is None
+    assert writes == []

@@ -267,22 +267,42 @@ def test_reset_consumer_state_forgets_inbox_cursors_and_gaps(consumer):
     assert consumer.consume(_envelope(1), {}) == ConsumeResult.STUB  # seen again, not a duplicate
 
 
-def test_replay_finished_task_notes_the_end_and_calls_the_hook(consumer, monkeypatch):
+@pytest.mark.parametrize("service, expected", [
+    ("registration", {"relay_outbox", "replay_events", "publish_heartbeat"}),
+    ("reporting", {"handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
+    ("notifications", {"relay_outbox", "replay_events", "publish_heartbeat",
+                       "handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
+])
+def test_a_service_gets_the_tasks_of_its_roles_in_the_catalogue_and_subscriptions(service, expected, monkeypatch):
+    from celery import Celery
+    from retret.bus.tasks import register_bus_tasks
+    private = Celery(service, set_as_current=False)
+    task = private.task
+    monkeypatch.setattr(private, "task", lambda *args, **kwargs: task(*args, shared=False, **kwargs))
+    tasks = register_bus_tasks(private, lambda: None)
+    assert set(tasks) == expected
+    assert {t.name for t in tasks.values()} == {f"{service}.{name}" for name in expected}
+
+
+def test_bus_tasks_call_the_hooks_after_events_replay_ends_and_heartbeats(consumer, monkeypatch):
     from celery import Celery
     from retret.bus.tasks import register_bus_tasks
     private = Celery("reporting", set_as_current=False)  # tasks not shared with the real reporting app
     task = private.task
     monkeypatch.setattr(private, "task", lambda *args, **kwargs: task(*args, shared=False, **kwargs))
     seen = []
-    tasks = register_bus_tasks(private, lambda: consumer, handlers={}, is_consumer=True,
+    tasks = register_bus_tasks(private, lambda: consumer, handlers={},
                                on_replay_finished=lambda s, n: seen.append(("finished", s, n)),
-                               on_heartbeat=lambda s, n: seen.append(("heartbeat", s, n)))
-    consumer.consume(_envelope(1), {})
+                               on_heartbeat=lambda s, n: seen.append(("heartbeat", s, n)),
+                               on_event=lambda s, n: seen.append(("event", s, consumer.cursor_status()[s]["max_seen"])))
+    assert tasks["handle_event"].run(_envelope(1)) == "stub"
+    assert tasks["handle_event"].run(_envelope(1)) == "duplicate"  # nothing new: no hook
     tasks["handle_replay_finished"].run({"source": "registration", "last_sequence": 3})
     assert consumer.cursor_status()["registration"]["gaps"] == [2, 3]
     tasks["handle_heartbeat"].run({"source": "registration", "last_sequence": 4, "sent_at": "x"})
     assert consumer.cursor_status()["registration"]["gaps"] == [2, 3, 4]
-    assert seen == [("finished", "registration", 3), ("heartbeat", "registration", 4)]
+    # the event hook runs once the event is committed (it sees the cursor moved)
+    assert seen == [("event", "registration", 1), ("finished", "registration", 3), ("heartbeat", "registration", 4)]
 
 
 def test_reset_waits_for_an_event_being_applied_and_leaves_no_orphan_inbox_row(consumer):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from retret import clock
 from retret.bus import bus_tables
-
-# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from retret.db import BigId
 
 
 class Base(DeclarativeBase):

@@ -40,6 +40,8 @@ class Claim:
 
 
 def _due_clause(now, stuck_before):
+    """Due: waiting and its time has come, or claimed before `stuck_before` and never settled (the worker died,
+    or the provider's answer was lost)."""
     return or_(
         and_(Notification.status.in_(lifecycle.DUE_STATUSES), Notification.due_at <= now),
         and_(Notification.status == lifecycle.SENDING, Notification.sending_at <= stuck_before),

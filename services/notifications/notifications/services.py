@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from retret import clock
+from retret.db import insert_ignore
+from retret.timezones import DEFAULT_TIMEZONE, in_zone
 from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
 
 from .context import context
 from .domain import delivery_reports, lifecycle, sms
-from .domain.formatting import zone
 from .domain.messages import CHANNELS, idempotency_key, message_id
 from .models import Notification, NotificationStatus
 
@@ -26,17 +27,6 @@ MAX_ERROR = 1000
 
 
 # ---------------------------------------------------------------------------------------------- writing
-def _insert_ignoring_duplicates(session: Session, values: dict) -> str | None:
-    """Insert a notification unless its idempotency key exists; the new id, or None for a duplicate."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    stmt = (upsert(Notification).values(**values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Notification.id))
-    return session.execute(stmt).scalar_one_or_none()
-
-
 def create_notification(
     session: Session, *, event_id: str, kind: str, channel: str, recipient: str, body_text: str,
     subject: str | None = None, body_html: str | None = None, recipient_name: str | None = None,
@@ -51,14 +41,15 @@ def create_notification(
         raise ValueError(f"unknown channel {channel!r}")
     now = clock.now()
     key = idempotency_key(event_id, kind, channel, recipient)
-    new_id = _insert_ignoring_duplicates(session, dict(
+    new_id = insert_ignore(session, Notification, dict(
         id=str(uuid.uuid4()), idempotency_key=key, event_id=event_id, retreat_id=retreat_id,
         registration_id=registration_id, channel=channel, kind=kind, language=language,
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
         body_html=body_html, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
-        message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or "Asia/Jakarta", created_at=now, updated_at=now,
-    ))
+        message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or DEFAULT_TIMEZONE,
+        created_at=now, updated_at=now,
+    ), keys=["idempotency_key"], returning=Notification.id)
     if new_id is None:
         log.info("notification exists already", extra={"idempotency_key": key})
         return None
@@ -144,10 +135,6 @@ def _clean_answer(answer: str | None, limit: int = 300) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------- reading
-def _local(value: datetime | None, tz: str) -> datetime | None:
-    return clock.as_utc(value).astimezone(zone(tz)) if value is not None else None
-
-
 def notification_view(n: Notification) -> dict:
     """A message as the API shows it, its times in its retreat's time zone."""
     tz = n.timezone
@@ -156,8 +143,8 @@ def notification_view(n: Notification) -> dict:
         "recipient_name": n.recipient_name, "retreat_id": n.retreat_id, "registration_id": n.registration_id,
         "event_id": n.event_id, "subject": n.subject, "status": n.status, "attempts": n.attempts,
         "provider": n.provider, "error": n.error, "message_id": n.message_id,
-        "due_at": _local(n.due_at, tz), "sent_at": _local(n.sent_at, tz),
-        "created_at": _local(n.created_at, tz), "updated_at": _local(n.updated_at, tz),
+        "due_at": in_zone(n.due_at, tz), "sent_at": in_zone(n.sent_at, tz),
+        "created_at": in_zone(n.created_at, tz), "updated_at": in_zone(n.updated_at, tz),
         "sms": _sms_view(n.body_text) if n.channel == "sms" else None,
     }
 
@@ -197,7 +184,7 @@ def get_notification(notification_id: str) -> dict:
         ).scalars().all()
         view = notification_view(n)
         view.update(body_text=n.body_text, body_html=n.body_html, history=[
-            {"status": h.status, "at": _local(h.at, n.timezone), "detail": h.detail} for h in history])
+            {"status": h.status, "at": in_zone(h.at, n.timezone), "detail": h.detail} for h in history])
         return view
 
 

@@ -11,8 +11,7 @@ from .handlers import HANDLERS
 
 celery = context.celery
 
-BUS_TASKS = register_bus_tasks(celery, lambda: context.bus, handlers=HANDLERS,
-                               is_source=context.is_source, is_consumer=context.is_consumer)
+BUS_TASKS = register_bus_tasks(celery, lambda: context.bus, handlers=HANDLERS)
 
 
 @celery.task(name=f"{NOTIFICATIONS}.send_due", queue=queue_name(NOTIFICATIONS))

@@ -39,11 +39,11 @@ class RenderedEmail:
     language: str
 
 
-def _environment(loader=None) -> SandboxedEnvironment:
+def _environment(loader) -> SandboxedEnvironment:
     return SandboxedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
-        # Files ending in .html are escaped; strings only when the caller says they are HTML.
+        # Files ending in .html are escaped; text and SMS files are not.
         autoescape=lambda name: bool(name) and name.endswith(".html"),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -52,9 +52,6 @@ def _environment(loader=None) -> SandboxedEnvironment:
 
 
 _files = _environment(FileSystemLoader(TEMPLATE_DIR))
-_strings = _environment()
-_html_strings = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, trim_blocks=True,
-                                     lstrip_blocks=True)
 
 
 def _render(template, context: Mapping) -> str:
@@ -66,16 +63,6 @@ def _render(template, context: Mapping) -> str:
         raise TemplateError(f"not allowed in a template: {exc}") from exc
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise TemplateError(f"template failed: {exc}") from exc
-
-
-def render_string(source: str, context: Mapping, html: bool = False) -> str:
-    """Render a template given as text (previews, announcements); `html=True` escapes values."""
-    env = _html_strings if html else _strings
-    try:
-        template = env.from_string(source)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
-    return _render(template, context)
 
 
 def _file(name: str):

@@ -4,5 +4,4 @@ from retret.bus.tasks import register_bus_tasks
 from .context import context
 from .handlers import HANDLERS
 
-TASKS = register_bus_tasks(context.celery, lambda: context.bus, handlers=HANDLERS,
-                           is_source=context.is_source, is_consumer=context.is_consumer)
+TASKS = register_bus_tasks(context.celery, lambda: context.bus, handlers=HANDLERS)

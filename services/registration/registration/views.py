@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from retret import clock
+from retret.rules.responses import responses_close_at
+from retret.timezones import in_zone as local  # local(value, retreat.timezone): how every view shows a time
 
-from .domain import responses
 from .event_data import official_data
 from .models import Official, Registration, Retreat, User
-
-
-def local(value: datetime | None, timezone: str) -> datetime | None:
-    """An aware time in `timezone` (stored values are UTC; SQLite hands them back naive)."""
-    if value is None:
-        return None
-    return clock.as_utc(value).astimezone(ZoneInfo(timezone))
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -23,7 +16,7 @@ def utc(value: datetime | None) -> datetime | None:
 
 
 def closes_at(retreat: Retreat) -> datetime:
-    return responses.responses_close_at(retreat.ends_on, retreat.timezone, utc(retreat.response_deadline))
+    return responses_close_at(retreat.ends_on, retreat.timezone, utc(retreat.response_deadline))
 
 
 def user_view(user: User) -> dict:

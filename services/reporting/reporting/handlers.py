@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from retret.events.subscriptions import SUBSCRIPTIONS
 from retret.queues import REPORTING
 from retret.rules.attendance import STATUSES as ATTENDANCE_STATUSES
+from retret.timezones import DEFAULT_TIMEZONE
 
 from .domain.values import (
     as_bool, as_date, as_datetime, as_float, as_int, as_str_list, as_text, as_uuid, as_uuid_list,
@@ -26,7 +27,6 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_TOLERANCE = 5
 # Profile fields reporting keeps (never email or phone), with the length kept for short columns.

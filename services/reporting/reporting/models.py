@@ -23,7 +23,7 @@ class Base(DeclarativeBase):
 
 
 metadata = Base.metadata
-bus = bus_tables(metadata)  # here, so Alembic sees them too
+bus = bus_tables(metadata, outbox=False)  # here, so Alembic sees them too; reporting emits no events
 
 
 class Retreat(Base):

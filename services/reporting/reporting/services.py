@@ -2,8 +2,9 @@
 
 Starting wipes the projection and the bus consumer state in one transaction, then asks every followed source to
 replay from 1. A source answers the final page with `handle_replay_finished` (its last sequence); heartbeats tell
-the same. The rebuild is done when every source has said where it ends and the cursor reached it: checked by those
-hooks and, lazily, by `GET /reports/projection` (workers may still be applying the last events when a hook runs).
+the same. The rebuild is done when every source has said where it ends and the cursor reached it: checked by the
+worker after those hooks and after each event it takes in (workers may still be applying the last events when a hook
+runs), never by a request: `GET /reports/projection` only reads.
 """
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from retret import clock
+from retret.db import insert_ignore
 from retret.events.subscriptions import SUBSCRIPTIONS
 from retret.http.errors import ApiError
 from retret.queues import REPORTING, queue_name
 
 from .context import context
-from .domain.rebuild import DONE, FAILED, RUNNING, rebuild_done, with_target
+from .domain.rebuild import DONE, FAILED, IDLE, RUNNING, rebuild_done, with_target
 from .models import ProjectionRebuild, metadata
 from .queries import REBUILD_ID
 
@@ -42,13 +44,7 @@ def _locked_state(session: Session) -> ProjectionRebuild:
     """The rebuild row (created idle if absent), locked for this transaction."""
     state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True)
     if state is None:
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        session.execute(upsert(ProjectionRebuild).values(id=REBUILD_ID, state="idle", events_replayed=0)
-                        .on_conflict_do_nothing(index_elements=["id"]))
+        insert_ignore(session, ProjectionRebuild, dict(id=REBUILD_ID, state=IDLE, events_replayed=0), keys=["id"])
         state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
     return state
 
@@ -104,14 +100,19 @@ def source_reached(source: str, last_sequence: int) -> None:
     check_completion()
 
 
+def event_taken_in(source: str, sequence: int) -> None:
+    """Hook of the bus tasks, after each event is committed: it may have been the last one a rebuild waited for."""
+    check_completion()
+
+
 def check_completion() -> str | None:
-    """Finish a running rebuild whose sources have all been applied up to their targets; returns the state."""
-    high_water = {s: int(v.get("last_sequence") or 0) for s, v in context.bus.cursor_status().items()}
+    """Finish a running rebuild whose sources have all been applied up to their targets; returns the state.
+    Cheap when no rebuild runs (one row read): it runs after every event."""
     with context.db.session() as session:
         state = session.get(ProjectionRebuild, REBUILD_ID)
         if state is None or state.state != RUNNING:
             return state.state if state else None
-        if not rebuild_done(followed_sources(), state.targets, high_water):
+        if not rebuild_done(followed_sources(), state.targets, context.bus.high_water(session)):
             return RUNNING
         state = session.get(ProjectionRebuild, REBUILD_ID, with_for_update=True, populate_existing=True)
         if state.state != RUNNING:

@@ -5,10 +5,9 @@ from retret.bus import register_bus_tasks
 
 from .context import context
 from .handlers import HANDLERS
-from .services import source_reached
+from .services import event_taken_in, source_reached
 
 TASKS = register_bus_tasks(
     context.celery, lambda: context.bus, handlers=HANDLERS,
-    is_source=context.is_source, is_consumer=context.is_consumer,
-    on_replay_finished=source_reached, on_heartbeat=source_reached,
+    on_replay_finished=source_reached, on_heartbeat=source_reached, on_event=event_taken_in,
 )

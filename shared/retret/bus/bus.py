@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..config import BusSettings
-from ..db import Database
-from ..events.catalogue import event_type, sources
+from ..db import Database, insert_ignore
+from ..events.catalogue import event_type
 from ..events.envelope import EnvelopeSchema, make_envelope
 from ..events.subscriptions import SUBSCRIPTIONS, filter_for, subscribers_of
 from ..queues import queue_name
@@ -319,13 +319,7 @@ class Bus:
     def _lock_cursor(self, session: Session, source: str) -> Mapping:
         """The per-source cursor row, locked: events of one source are applied one at a time."""
         cursors = self.tables.cursors
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        session.execute(upsert(cursors).values(source=source, high_water=0, max_seen=0)
-                        .on_conflict_do_nothing(index_elements=["source"]))
+        insert_ignore(session, cursors, dict(source=source, high_water=0, max_seen=0), keys=["source"])
         return session.execute(
             select(cursors).where(cursors.c.source == source).with_for_update()
         ).mappings().one()
@@ -400,6 +394,11 @@ class Bus:
                                   queue=queue_name(source))
         return wanted
 
+    def high_water(self, session: Session) -> dict[str, int]:
+        """Per source seen: every sequence up to this one has been received."""
+        cursors = self.tables.cursors
+        return dict(session.execute(select(cursors.c.source, cursors.c.high_water)).tuples().all())
+
     def cursor_status(self) -> dict[str, dict]:
         """Per followed source: the high-water mark and the open gaps (for /projection and tests)."""
         cursors, gaps = self.tables.cursors, self.tables.gaps
@@ -411,9 +410,3 @@ class Bus:
             for source, sequence in conn.execute(select(gaps.c.source, gaps.c.sequence).order_by(gaps.c.sequence)):
                 status.setdefault(source, {"last_sequence": 0, "max_seen": 0, "gaps": []})["gaps"].append(sequence)
         return status
-
-    def is_source(self) -> bool:
-        return self.service in sources()
-
-    def is_consumer(self) -> bool:
-        return self.service in SUBSCRIPTIONS

@@ -5,20 +5,25 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table
 
-# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from ..db import BigId
 
 
 @dataclass(frozen=True)
 class BusTables:
-    outbox: Table
+    outbox: Table | None  # None for a service that emits nothing
     inbox: Table
     cursors: Table
     gaps: Table
 
 
-def bus_tables(metadata: MetaData) -> BusTables:
-    outbox = Table(
+def bus_tables(metadata: MetaData, outbox: bool = True) -> BusTables:
+    """The bus tables in `metadata`; `outbox=False` for a consumer that is no event's source (reporting)."""
+    return BusTables(outbox=_outbox(metadata) if outbox else None, inbox=_inbox(metadata),
+                     cursors=_cursors(metadata), gaps=_gaps(metadata))
+
+
+def _outbox(metadata: MetaData) -> Table:
+    return Table(
         "bus_outbox", metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         # Given by the relay, not the writer, so concurrent writers never wait on each other.
@@ -32,13 +37,19 @@ def bus_tables(metadata: MetaData) -> BusTables:
         Column("data", JSON, nullable=False),
         Column("published_at", DateTime(timezone=True), nullable=True),
     )
-    inbox = Table(
+
+
+def _inbox(metadata: MetaData) -> Table:
+    return Table(
         "bus_inbox", metadata,
         Column("source", String(40), primary_key=True),
         Column("sequence", BigInteger, primary_key=True, autoincrement=False),
         Column("received_at", DateTime(timezone=True), nullable=False),
     )
-    cursors = Table(
+
+
+def _cursors(metadata: MetaData) -> Table:
+    return Table(
         "bus_cursors", metadata,
         Column("source", String(40), primary_key=True),
         # Every sequence <= high_water has been received; max_seen is the highest received or announced.
@@ -46,7 +57,10 @@ def bus_tables(metadata: MetaData) -> BusTables:
         Column("max_seen", BigInteger, nullable=False, default=0),
         Column("updated_at", DateTime(timezone=True), nullable=True),
     )
-    gaps = Table(
+
+
+def _gaps(metadata: MetaData) -> Table:
+    return Table(
         "bus_gaps", metadata,
         Column("source", String(40), primary_key=True),
         Column("sequence", BigInteger, primary_key=True, autoincrement=False),
@@ -54,4 +68,3 @@ def bus_tables(metadata: MetaData) -> BusTables:
         Column("requested_at", DateTime(timezone=True), nullable=True),
         Column("requests", Integer, nullable=False, default=0),
     )
-    return BusTables(outbox=outbox, inbox=inbox, cursors=cursors, gaps=gaps)

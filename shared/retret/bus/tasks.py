@@ -6,20 +6,24 @@ from typing import Callable, Mapping
 from celery import Celery
 from celery.signals import worker_process_init
 
+from ..events.catalogue import sources
+from ..events.subscriptions import SUBSCRIPTIONS
 from ..queues import queue_name
-from .bus import Bus, Handler
+from .bus import Bus, ConsumeResult, Handler
 
 
 SourceHook = Callable[[str, int], None]
 
 
 def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Mapping[str, Handler] | None = None,
-                       is_source: bool = False, is_consumer: bool = False,
-                       on_replay_finished: SourceHook | None = None, on_heartbeat: SourceHook | None = None) -> dict:
-    """Define relay/replay/heartbeat (sources) and handle_event/heartbeat/replays (consumers) on `celery`.
+                       on_replay_finished: SourceHook | None = None, on_heartbeat: SourceHook | None = None,
+                       on_event: SourceHook | None = None) -> dict:
+    """Define relay/replay/heartbeat (sources) and handle_event/heartbeat/replays (consumers) on `celery`, whose name
+    is the service's: the catalogue says whether it is a source, the subscriptions whether it is a consumer.
 
     `on_replay_finished(source, last_sequence)` runs after a source answered the final page of a replay from a
-    sequence, `on_heartbeat(source, last_sequence)` after each heartbeat (both after the gaps are noted)."""
+    sequence, `on_heartbeat(source, last_sequence)` after each heartbeat (both after the gaps are noted),
+    `on_event(source, sequence)` after each event taken in (applied or a stub, not a duplicate), once committed."""
     service = celery.main
     tasks = {}
 
@@ -28,7 +32,7 @@ def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Map
         # A forked child must not share the parent's pooled database connections.
         get_bus().db.engine.dispose(close=False)
 
-    if is_source:
+    if service in sources():
         @celery.task(name=f"{service}.relay_outbox", queue=queue_name(service))
         def relay_outbox():
             return get_bus().relay()
@@ -44,10 +48,13 @@ def register_bus_tasks(celery: Celery, get_bus: Callable[[], Bus], handlers: Map
 
         tasks.update(relay_outbox=relay_outbox, replay_events=replay_events, publish_heartbeat=publish_heartbeat)
 
-    if is_consumer:
+    if service in SUBSCRIPTIONS:
         @celery.task(name=f"{service}.handle_event", queue=queue_name(service))
         def handle_event(envelope: dict):
-            return get_bus().consume(envelope, handlers or {}).value
+            result = get_bus().consume(envelope, handlers or {})
+            if on_event is not None and result != ConsumeResult.DUPLICATE:
+                on_event(envelope["source"], int(envelope["sequence"]))
+            return result.value
 
         @celery.task(name=f"{service}.handle_heartbeat", queue=queue_name(service))
         def handle_heartbeat(beat: dict):

@@ -1,11 +1,13 @@
 """Dates and times as people read them in messages: Indonesian by default ("Kamis, 15 Mei 2025", "08.00 WIB"),
-English as second language, always in the retreat's time zone. Day and month names come from Babel (CLDR)."""
+English as second language, always in the retreat's time zone (`retret.timezones`; no zone named → WIB). Day and
+month names come from Babel (CLDR)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta, timezone
 
 from babel.dates import format_date as babel_format_date
+
+from retret.timezones import DEFAULT_TIMEZONE, in_zone
 
 # Indonesia's three zones (and their other IANA names) by their everyday abbreviations.
 TIMEZONE_LABELS = {
@@ -13,16 +15,7 @@ TIMEZONE_LABELS = {
     "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
     "Asia/Jayapura": "WIT",
 }
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 LANGUAGES = ("id", "en")
-
-
-def zone(name: str | None) -> ZoneInfo | timezone:
-    """The zone named `name`; UTC for a name this machine does not know (never fails a message)."""
-    try:
-        return ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
 
 
 def timezone_label(name: str | None, at: datetime | None = None) -> str:
@@ -30,7 +23,7 @@ def timezone_label(name: str | None, at: datetime | None = None) -> str:
     name = name or DEFAULT_TIMEZONE
     if name in TIMEZONE_LABELS:
         return TIMEZONE_LABELS[name]
-    offset = (at or datetime.now(timezone.utc)).astimezone(zone(name)).utcoffset() or timedelta(0)
+    offset = in_zone(at or datetime.now(timezone.utc), name).utcoffset() or timedelta(0)
     total = int(offset.total_seconds() // 60)
     sign = "+" if total >= 0 else "-"
     return f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
@@ -47,14 +40,14 @@ def format_date(value: date, language: str = "id") -> str:
 
 def format_time(value: datetime, tz_name: str | None, language: str = "id") -> str:
     """"08.00 WIB" (id, the Indonesian separator) / "08:00 WIB" (en), in the zone `tz_name`."""
-    local = value.astimezone(zone(tz_name))
+    local = in_zone(value, tz_name or DEFAULT_TIMEZONE)
     separator = "." if _language(language) == "id" else ":"
     return f"{local.hour:02d}{separator}{local.minute:02d} {timezone_label(tz_name, value)}"
 
 
 def format_datetime(value: datetime, tz_name: str | None, language: str = "id") -> str:
     """"Kamis, 15 Mei 2025 pukul 08.00 WIB" / "Thursday, 15 May 2025 at 08:00 WIB"."""
-    local = value.astimezone(zone(tz_name))
+    local = in_zone(value, tz_name or DEFAULT_TIMEZONE)
     word = "pukul" if _language(language) == "id" else "at"
     return f"{format_date(local.date(), language)} {word} {format_time(value, tz_name, language)}"
 
@@ -79,6 +72,8 @@ def format_date_range_short(starts_on: date, ends_on: date, language: str = "id"
     return f"{start} - {end}"
 
 
-def end_of_day(day: date, tz_name: str | None) -> datetime:
-    """The last minute of `day` in the zone (23.59), as an aware datetime."""
-    return datetime.combine(day, time(23, 59), tzinfo=zone(tz_name))
+def format_closing(closes_at: datetime, tz_name: str | None, end_of_day: bool, language: str = "id") -> str:
+    """When answers stop, as people say it: the midnight that ends a day (`end_of_day`) is written as the last
+    minute of that day ("Sabtu, 17 Mei 2025 pukul 23.59 WIB"), not as 00.00 of the next; any other instant as is."""
+    shown = closes_at - timedelta(minutes=1) if end_of_day else closes_at
+    return format_datetime(shown, tz_name, language)

@@ -18,7 +18,7 @@ TECHNICAL_FAILURE = "technical-failure"
 
 STATUSES = (CREATED, SENDING, SENT, DELIVERED, TEMPORARY_FAILURE, PERMANENT_FAILURE, TECHNICAL_FAILURE)
 FINAL = frozenset({DELIVERED, PERMANENT_FAILURE})
-# Waiting for a send_due run to pick them up (when due).
+# Waiting for a send_due run to pick them up when due (the query: sending._due_clause).
 DUE_STATUSES = (CREATED, TEMPORARY_FAILURE)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -63,15 +63,6 @@ def after_temporary_failure(attempts: int, now: datetime) -> tuple[str, datetime
     if delay is None:
         return TECHNICAL_FAILURE, None
     return TEMPORARY_FAILURE, now + delay
-
-
-def is_due(status: str, due_at: datetime | None, now: datetime) -> bool:
-    return status in DUE_STATUSES and due_at is not None and due_at <= now
-
-
-def is_stuck(status: str, sending_at: datetime | None, now: datetime, stuck_seconds: float) -> bool:
-    """A message the sender claimed and never settled (the worker died, or the answer was lost)."""
-    return status == SENDING and sending_at is not None and sending_at <= now - timedelta(seconds=stuck_seconds)
 
 
 def stuck_outcome(channel: str, attempts: int) -> str:

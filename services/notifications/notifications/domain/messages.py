@@ -6,8 +6,11 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from .formatting import DEFAULT_TIMEZONE, end_of_day, format_date, format_date_range, format_date_range_short, \
-    format_datetime, timezone_label
+from retret.rules.responses import last_day_ends_at, responses_close_at
+from retret.timezones import DEFAULT_TIMEZONE
+
+from .formatting import format_closing, format_date, format_date_range, format_date_range_short, \
+    timezone_label
 
 CHANNELS = ("email", "sms")
 KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
@@ -58,13 +61,6 @@ def retreat_view(retreat: Mapping[str, Any], language: str = "id") -> dict:
     """A retreat (RetreatBrief / RetreatData) with its dates written out in its own time zone."""
     tz = retreat.get("timezone") or DEFAULT_TIMEZONE
     starts_on, ends_on = _as_date(retreat.get("starts_on")), _as_date(retreat.get("ends_on"))
-    deadline = _as_datetime(retreat.get("response_deadline"))
-    # Invitations can be answered until the retreat's last day ends, unless response_deadline is earlier.
-    last_day_end = end_of_day(ends_on, tz) if ends_on else None
-    if deadline is None or (last_day_end is not None and last_day_end < deadline):
-        effective = last_day_end
-    else:
-        effective = deadline
     return {
         "code": retreat.get("code") or "",
         "title": retreat.get("title") or "",
@@ -78,8 +74,16 @@ def retreat_view(retreat: Mapping[str, Any], language: str = "id") -> dict:
         "ends_on_text": format_date(ends_on, language) if ends_on else "",
         "dates_text": format_date_range(starts_on, ends_on, language) if starts_on and ends_on else "",
         "dates_short": format_date_range_short(starts_on, ends_on, language) if starts_on and ends_on else "",
-        "response_deadline_text": format_datetime(effective, tz, language) if effective else None,
+        "response_deadline_text": _closing_text(ends_on, tz, _as_datetime(retreat.get("response_deadline")), language),
     }
+
+
+def _closing_text(ends_on: date | None, tz: str, deadline: datetime | None, language: str) -> str | None:
+    """When answers stop (the shared rule), written the way people say it."""
+    if ends_on is None:  # a brief without dates: only an explicit deadline can be told
+        return format_closing(deadline, tz, end_of_day=False, language=language) if deadline else None
+    closes = responses_close_at(ends_on, tz, deadline)
+    return format_closing(closes, tz, end_of_day=closes == last_day_ends_at(ends_on, tz), language=language)
 
 
 def official_view(official: Mapping[str, Any]) -> dict:

@@ -20,5 +20,6 @@ class Events(MethodView):
     @blp.response(200, schemas.EventList)
     @problems(422)
     def get(self, args):
-        """Events after a sequence number, in sequence order (only those already sequenced by the relay)"""
-        return events.list_events(args["after"], args["limit"])
+        """Events in sequence order (only those already sequenced by the relay): continue with ?cursor= (the
+        answer's next_cursor) like any list, or start after a sequence with ?after= (next_after)."""
+        return events.list_events(args)

@@ -1,8 +1,8 @@
-"""When and how an official may answer an invitation (confirm / decline)."""
+"""How an official may answer an invitation (confirm / decline). When answers stop is a shared rule:
+`retret.rules.responses.responses_close_at`."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from . import DomainError
 from .capacity import CANCELLED, CONFIRMED, DECLINED, INVITED, WAITLISTED
@@ -11,14 +11,6 @@ OPEN_RETREAT_STATUSES = ("published", "running")
 ANSWERABLE = (INVITED, CONFIRMED, DECLINED)
 
 APPLY, NOOP = "apply", "noop"
-
-
-def responses_close_at(ends_on: date, timezone: str, response_deadline: datetime | None) -> datetime:
-    """The moment answers stop: the end of the retreat's last day in its time zone, or an earlier deadline."""
-    end_of_last_day = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=ZoneInfo(timezone))
-    if response_deadline is not None and response_deadline < end_of_last_day:
-        return response_deadline
-    return end_of_last_day
 
 
 def is_open(now: datetime, closes_at: datetime) -> bool:

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from retret.http.pagination import PageArgs
 
-class EventsArgs(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1),
-                           metadata={"description": "Return events with a sequence above this one"})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+from .fields import ListOf
+
+MAX_SEQUENCE = 2**63 - 1
+
+
+class EventsArgs(PageArgs):
+    """`?limit=&cursor=` like every list; `?after=` (a sequence) is the log's own way to start anywhere."""
+    after = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_SEQUENCE),
+                           metadata={"description": "Return events with a sequence above this one "
+                                                    "(not together with cursor)"})
 
 
 class Event(Schema):
@@ -22,6 +29,7 @@ class Event(Schema):
     published_at = fields.DateTime(allow_none=True)
 
 
-class EventList(Schema):
+class EventList(ListOf):
     items = fields.List(fields.Nested(Event))
-    next_after = fields.Integer(allow_none=True, metadata={"description": "Pass as ?after= for the next page"})
+    next_after = fields.Integer(allow_none=True, metadata={"description": "The last sequence of this page when "
+                                                                          "there is more: pass as ?after="})

@@ -9,12 +9,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from retret import clock
 from retret.auth import issue_token
+from retret.db import insert_ignore
 from retret.http.errors import ApiError
 
 from ..context import context
 from ..domain import throttle
 from ..models import SignInThrottle, User
-from .common import insert_ignore
 from .users import ensure_first_admin_if_pending
 
 BAD_CREDENTIALS = "Nama pengguna atau kata sandi salah."
@@ -49,7 +49,7 @@ def _state(row: SignInThrottle) -> throttle.ThrottleState | None:
 
 
 def _locked_row(session, username: str, address: str) -> SignInThrottle:
-    insert_ignore(session, SignInThrottle.__table__,
+    insert_ignore(session, SignInThrottle,
                   {"username": username, "address": address, "failures": 0, "last_failure_at": clock.now()},
                   ["username", "address"])
     return session.scalars(select(SignInThrottle).where(

@@ -1,4 +1,4 @@
-"""What the use cases share: finding rows (404), locking a retreat, links, cursors, upserts."""
+"""What the use cases share: finding rows (404), locking a retreat, links, cursors."""
 from __future__ import annotations
 
 import uuid
@@ -73,12 +73,3 @@ def number_cursor(values: list) -> list:
     if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 2**31:
         raise ValueError("bad cursor")
     return [number]
-
-
-def insert_ignore(session: Session, table, values: dict, keys: list[str]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))

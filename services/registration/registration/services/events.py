@@ -4,20 +4,39 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from retret import clock
+from retret.http.errors import field_error
+from retret.http.pagination import decode_cursor, encode_cursor
 
 from ..context import context
+from ..schemas.events import MAX_SEQUENCE
+
+BAD_CURSOR = "Kursor halaman tidak valid; gunakan nilai next_cursor dari jawaban sebelumnya."
 
 
-def list_events(after: int, limit: int) -> dict:
+def list_events(args: dict) -> dict:
+    """One page after `args['cursor']` or `args['after']` (a sequence; neither: from the start)."""
+    after = _start(args)
+    limit = args["limit"]
     outbox = context.tables.outbox
     with context.db.engine.connect() as conn:
         rows = conn.execute(
             select(outbox).where(outbox.c.sequence.is_not(None), outbox.c.sequence > after)
             .order_by(outbox.c.sequence).limit(limit + 1)
         ).mappings().all()
-    more = len(rows) > limit
     items = [_event(row) for row in rows[:limit]]
-    return {"items": items, "next_after": items[-1]["sequence"] if more else None}
+    last = items[-1]["sequence"] if len(rows) > limit else None
+    return {"items": items, "next_cursor": encode_cursor([last]) if last is not None else None, "next_after": last}
+
+
+def _start(args: dict) -> int:
+    if not args.get("cursor"):
+        return args.get("after") or 0
+    if args.get("after") is not None:
+        raise field_error("cursor", "Gunakan cursor atau after, tidak keduanya.")
+    [sequence] = decode_cursor(args["cursor"], 1)
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or not 0 < sequence <= MAX_SEQUENCE:
+        raise field_error("cursor", BAD_CURSOR)
+    return sequence
 
 
 def _event(row) -> dict:

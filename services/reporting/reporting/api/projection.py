@@ -16,7 +16,7 @@ blp = Blueprint("projection", __name__, url_prefix=f"{PREFIX}/projection",
 
 
 def _projection() -> dict:
-    services.check_completion()  # workers may have applied the last events after the sources said their end
+    """Reads only (the workers finish a rebuild, see services.check_completion)."""
     cursor_status = context.bus.cursor_status()
     with context.db.session() as session:
         return queries.projection_status(session, cursor_status, services.events_since_reset(session))

@@ -6,11 +6,11 @@ from flask_smorest import Blueprint
 from retret.auth import SECRETARIAT
 from retret.http.docs import problems, staff
 from retret.http.pagination import PageArgs
+from retret.timezones import in_zone
 
 from .. import queries
 from ..context import context
 from ..domain import summary
-from ..domain.timezones import in_zone
 from ..schemas import SessionListSchema, SummarySchema, UnitListSchema
 from .common import PREFIX, page_items
 

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from retret.events.catalogue import REGISTRATION_STATUSES
 from retret.rules.attendance import ABSENT, EXCUSED, LATE, PRESENT, attendance_rate, derive_status
 from retret.rules.certificate import LULUS, NONE, TELAH_MENGIKUTI, certificate_status
 
-REGISTRATION_STATUSES = ("invited", "confirmed", "declined", "cancelled", "waitlisted")
 CONFIRMED = "confirmed"
 DECLINED = "declined"
 CANCELLED = "cancelled"
