@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from retret import clock
 from retret.bus import bus_tables
-from retret.bus.tables import BigId
+from retret.db import BigId
 
 
 def new_id() -> str:
