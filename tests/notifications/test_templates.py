@@ -40,13 +40,16 @@ def test_response_deadline_is_the_last_day_unless_earlier():
     brief = sample()["retreat"]
     assert retreat_view(brief)["response_deadline_text"] == "Sabtu, 17 Mei 2025 pukul 23.59 WIB"
     early = {**brief, "response_deadline": "2025-05-10T17:00:00+00:00"}
-    assert retreat_view(early)["response_deadline_text"] == "Minggu, 11 Mei 2025 pukul 00.00 WIB"
+    # a deadline at midnight reads as the last minute of the day it ends, as on the invitation page
+    assert retreat_view(early)["response_deadline_text"] == "Sabtu, 10 Mei 2025 pukul 23.59 WIB"
+    odd = {**brief, "response_deadline": "2025-05-10T05:30:00+00:00"}
+    assert retreat_view(odd)["response_deadline_text"] == "Sabtu, 10 Mei 2025 pukul 12.30 WIB"
     late = {**brief, "response_deadline": "2025-06-30T00:00:00+07:00"}
     assert retreat_view(late)["response_deadline_text"] == "Sabtu, 17 Mei 2025 pukul 23.59 WIB"
     same = {**brief, "response_deadline": "2025-05-17T17:00:00+00:00"}  # the very end of the last day
     assert retreat_view(same)["response_deadline_text"] == "Sabtu, 17 Mei 2025 pukul 23.59 WIB"
     undated = {key: value for key, value in early.items() if key not in ("starts_on", "ends_on")}
-    assert retreat_view(undated)["response_deadline_text"] == "Minggu, 11 Mei 2025 pukul 00.00 WIB"
+    assert retreat_view(undated)["response_deadline_text"] == "Sabtu, 10 Mei 2025 pukul 23.59 WIB"
     assert retreat_view({"code": "X"})["response_deadline_text"] is None
 
 

@@ -72,8 +72,9 @@ def format_date_range_short(starts_on: date, ends_on: date, language: str = "id"
     return f"{start} - {end}"
 
 
-def format_closing(closes_at: datetime, tz_name: str | None, end_of_day: bool, language: str = "id") -> str:
-    """When answers stop, as people say it: the midnight that ends a day (`end_of_day`) is written as the last
-    minute of that day ("Sabtu, 17 Mei 2025 pukul 23.59 WIB"), not as 00.00 of the next; any other instant as is."""
-    shown = closes_at - timedelta(minutes=1) if end_of_day else closes_at
+def format_closing(closes_at: datetime, tz_name: str | None, language: str = "id") -> str:
+    """When answers stop, as people say it (and as the invitation page shows it): a midnight, which ends a day, is
+    written as the last minute of that day ("Sabtu, 17 Mei 2025 pukul 23.59 WIB"), not as 00.00 of the next."""
+    local = in_zone(closes_at, tz_name)
+    shown = closes_at - timedelta(minutes=1) if (local.hour, local.minute) == (0, 0) else closes_at
     return format_datetime(shown, tz_name, language)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from retret.rules.responses import last_day_ends_at, responses_close_at
+from retret.rules.responses import responses_close_at
 from retret.timezones import DEFAULT_TIMEZONE
 
 from .formatting import format_closing, format_date, format_date_range, format_date_range_short, \
@@ -81,9 +81,8 @@ def retreat_view(retreat: Mapping[str, Any], language: str = "id") -> dict:
 def _closing_text(ends_on: date | None, tz: str, deadline: datetime | None, language: str) -> str | None:
     """When answers stop (the shared rule), written the way people say it."""
     if ends_on is None:  # a brief without dates: only an explicit deadline can be told
-        return format_closing(deadline, tz, end_of_day=False, language=language) if deadline else None
-    closes = responses_close_at(ends_on, tz, deadline)
-    return format_closing(closes, tz, end_of_day=closes == last_day_ends_at(ends_on, tz), language=language)
+        return format_closing(deadline, tz, language) if deadline else None
+    return format_closing(responses_close_at(ends_on, tz, deadline), tz, language)
 
 
 def official_view(official: Mapping[str, Any]) -> dict:
