@@ -107,7 +107,7 @@ class TextFormatter(logging.Formatter):
             tail.append(f"trace={_short(str(trace))}")
         tail.extend(f"{key}={_compact(value)}" for key, value in vars(record).items()
                     if key not in _STANDARD and key not in _NOT_SHOWN_AS_TEXT and not key.startswith("http_"))
-        line = (f"{self.formatTime(record, '%H:%M:%S')} {getattr(record, 'process_label', record.name):<20} "
+        line = (f"{self.formatTime(record, '%H:%M:%S')} {getattr(record, 'process_label', record.name):<21} "
                 f"{record.levelname:<5} {message}")
         if tail:
             line += "  " + " ".join(tail)
