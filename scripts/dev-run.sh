@@ -4,7 +4,8 @@
 # Sets development defaults for every variable you did not set (SQLite files under var/, Redis at REDIS_URL,
 # the `log` SMS provider, an SMTP sink keeping mail under var/mail/), makes sure Redis answers (starting a local
 # redis-server under var/redis/ if needed and possible), runs the migrations once, then starts the Procfile's
-# processes with honcho. Configure by exporting variables, e.g.  SMTP_HOST=smtp.example.go.id make run
+# processes with honcho, readable log lines (LOG_FORMAT=text) and, once everything answers, a banner with the URLs.
+# Configure by exporting variables, e.g.  SMTP_HOST=smtp.example.go.id make run   or   LOG_FORMAT=json make run
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
