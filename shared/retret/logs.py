@@ -47,15 +47,15 @@ class _ContextFilter(logging.Filter):
 
 # --- the routine that `text` leaves out -------------------------------------------------------------------------
 
-# Tasks beat sends on a clock, and the heartbeat they cause: their lines say nothing unless they did something.
+# Tasks beat sends on a clock, and the heartbeat they cause: their lines say nothing unless they did something
+# (a task added to beat's schedule belongs here, returning an idle result below when it found nothing to do;
+# tests/shared/test_logs.py checks it).
 ROUTINE_TASKS = frozenset({"relay_outbox", "publish_heartbeat", "handle_heartbeat", "request_replays", "send_due"})
 # A heartbeat's result is a position in the event log, never work done.
 HEARTBEAT_TASKS = frozenset({"publish_heartbeat", "handle_heartbeat"})
 # How Celery shows a result that means "nothing to do" (it logs repr() of the return value).
 IDLE_RESULTS = frozenset({"None", "0", "{}", "[]", "()", "''", "False"})
 HEALTH_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-
-
 ALEMBIC_PREAMBLE = ("Context impl", "Will assume")
 
 

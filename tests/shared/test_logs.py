@@ -21,7 +21,7 @@ from celery.app.trace import LOG_RECEIVED
 from celery.beat import ScheduleEntry, Scheduler
 
 from retret.config import ConfigError
-from retret.logs import log_format, log_handler
+from retret.logs import ROUTINE_TASKS, log_format, log_handler
 from retret.tracing import traced
 from retret_testing.infra import free_port, wait_for
 
@@ -183,6 +183,13 @@ def test_text_keeps_real_work_warnings_and_errors(capture):
     assert messages[3].startswith("Scheduler: Sending due task x (y) failed")
     assert messages[4] == "relay could not publish: Connection refused"
     assert messages[5].startswith("Running upgrade")
+
+
+def test_every_task_beat_sends_counts_as_routine():
+    from retret.beat import beat_schedule
+    from retret.config import load_common
+    verbs = {entry["task"].rpartition(".")[2] for entry in beat_schedule(load_common("beat")).values()}
+    assert verbs - ROUTINE_TASKS == set(), "add beat's new task to retret.logs.ROUTINE_TASKS (make run's console)"
 
 
 # --- gunicorn, for real -----------------------------------------------------------------------------------------
