@@ -51,21 +51,23 @@ def capture():
 
 @functools.cache
 def _celery_app() -> Celery:
-    app = Celery("registration", broker="memory://")
+    """Tasks with the bus's verbs under a service name of their own (Celery keeps one callable per task name in a
+    process, and the real bus tasks may be registered already)."""
+    app = Celery("testsvc", broker="memory://")
 
-    @app.task(shared=False, name="registration.relay_outbox")
+    @app.task(shared=False, name="testsvc.relay_outbox")
     def relay_outbox(published):
         return published
 
-    @app.task(shared=False, name="registration.publish_heartbeat")
+    @app.task(shared=False, name="testsvc.publish_heartbeat")
     def publish_heartbeat():
         return 41
 
-    @app.task(shared=False, name="notifications.send_due")
+    @app.task(shared=False, name="testsvc.send_due")
     def send_due(counts):
         return counts
 
-    @app.task(shared=False, name="reporting.handle_event")
+    @app.task(shared=False, name="testsvc.handle_event")
     def handle_event():
         return "applied"
 
@@ -73,7 +75,7 @@ def _celery_app() -> Celery:
 
 
 def _beat_sends(app: Celery) -> None:
-    entry = ScheduleEntry(name="registration-relay", task="registration.relay_outbox", schedule=1, args=(0,), app=app)
+    entry = ScheduleEntry(name="testsvc-relay", task="testsvc.relay_outbox", schedule=1, args=(0,), app=app)
     Scheduler(app, lazy=True).apply_entry(entry)
 
 
@@ -113,10 +115,10 @@ def test_json_keeps_the_routine(capture):
     written = capture("json")
     app = _celery_app()
     _beat_sends(app)
-    app.tasks["registration.relay_outbox"].apply(args=(0,))
+    app.tasks["testsvc.relay_outbox"].apply(args=(0,))
     messages = [json.loads(line)["message"] for line in written().splitlines()]
-    assert any(m.startswith("Scheduler: Sending due task registration-relay") for m in messages)
-    assert any(m.startswith("Task registration.relay_outbox[") and m.endswith(": 0") for m in messages)
+    assert any(m.startswith("Scheduler: Sending due task testsvc-relay") for m in messages)
+    assert any(m.startswith("Task testsvc.relay_outbox[") and m.endswith(": 0") for m in messages)
 
 
 # --- text -------------------------------------------------------------------------------------------------------
@@ -155,11 +157,11 @@ def test_text_drops_the_routine_that_did_nothing(capture):
     written = capture("text")
     app = _celery_app()
     _beat_sends(app)
-    _worker_receives("registration.relay_outbox")
-    _worker_receives("reporting.handle_event")
-    app.tasks["registration.relay_outbox"].apply(args=(0,))
-    app.tasks["registration.publish_heartbeat"].apply()
-    app.tasks["notifications.send_due"].apply(args=({},))
+    _worker_receives("testsvc.relay_outbox")
+    _worker_receives("testsvc.handle_event")
+    app.tasks["testsvc.relay_outbox"].apply(args=(0,))
+    app.tasks["testsvc.publish_heartbeat"].apply()
+    app.tasks["testsvc.send_due"].apply(args=({},))
     logging.getLogger("alembic.runtime.migration").info("Context impl %s.", "PostgresqlImpl")
     assert written() == ""
 
@@ -167,17 +169,17 @@ def test_text_drops_the_routine_that_did_nothing(capture):
 def test_text_keeps_real_work_warnings_and_errors(capture):
     written = capture("text")
     app = _celery_app()
-    app.tasks["registration.relay_outbox"].apply(args=(3,))
-    app.tasks["notifications.send_due"].apply(args=({"sent": 2},))
-    app.tasks["reporting.handle_event"].apply()
+    app.tasks["testsvc.relay_outbox"].apply(args=(3,))
+    app.tasks["testsvc.send_due"].apply(args=({"sent": 2},))
+    app.tasks["testsvc.handle_event"].apply()
     logging.getLogger("celery.beat").warning("Scheduler: Sending due task %s (%s) failed", "x", "y")
     logging.getLogger("retret.bus.bus").warning("relay could not publish: %s", "Connection refused")
     logging.getLogger("alembic.runtime.migration").info("Running upgrade  -> 0001, initial")
     # (without the trace id an earlier test may have left in this thread's context)
     messages = [re.sub(r"  trace=\S+$", "", TEXT_LINE.match(line)["message"]) for line in written().splitlines()]
     assert len(messages) == 6, messages
-    assert re.fullmatch(r"Task registration\.relay_outbox\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: 3", messages[0])
-    assert re.fullmatch(r"Task notifications\.send_due\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: \{'sent': 2\}",
+    assert re.fullmatch(r"Task testsvc\.relay_outbox\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: 3", messages[0])
+    assert re.fullmatch(r"Task testsvc\.send_due\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: \{'sent': 2\}",
                         messages[1])
     assert messages[2].endswith(": 'applied'")
     assert messages[3].startswith("Scheduler: Sending due task x (y) failed")
