@@ -4,7 +4,8 @@
 # Sets development defaults for every variable you did not set (SQLite files under var/, Redis at REDIS_URL,
 # the `log` SMS provider, an SMTP sink keeping mail under var/mail/), makes sure Redis answers (starting a local
 # redis-server under var/redis/ if needed and possible), runs the migrations once, then starts the Procfile's
-# processes with honcho. Configure by exporting variables, e.g.  SMTP_HOST=smtp.example.go.id make run
+# processes with honcho, readable log lines (LOG_FORMAT=text) and, once everything answers, a banner with the URLs.
+# Configure by exporting variables, e.g.  SMTP_HOST=smtp.example.go.id make run   or   LOG_FORMAT=json make run
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +27,10 @@ export NOTIFICATIONS_BASE_URL="${NOTIFICATIONS_BASE_URL:-http://127.0.0.1:5002}"
 export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:5001,http://127.0.0.1:5002,http://127.0.0.1:5003,http://localhost:5001,http://localhost:5002,http://localhost:5003}"
 export MAIL_FROM="${MAIL_FROM:-noreply@retret.localhost}"
 export BEAT_SCHEDULE_FILE="${BEAT_SCHEDULE_FILE:-$VAR/celerybeat-schedule}"
+# Short readable log lines without the bus's idle clockwork (compose and production keep JSON lines), and no
+# Celery start-up banners: the welcome banner below says what matters.
+export LOG_FORMAT="${LOG_FORMAT:-text}"
+export CELERY_QUIET="${CELERY_QUIET:-1}"
 # The `log` SMS provider unless a gateway is configured.
 if [[ -n "${KANNEL_SENDSMS_URL:-}" ]]; then
     export SMS_PROVIDERS="${SMS_PROVIDERS:-kannel}"
@@ -41,9 +46,11 @@ if [[ "$APP_ENV" == "development" ]]; then
 fi
 # Without an SMTP server of yours, mail goes to the local sink (Procfile `smtp-sink`, files in var/mail/).
 processes=(registration-api notifications-api reporting-api registration-worker notifications-worker reporting-worker beat)
+banner=(--parent-pid $$)  # $$ becomes honcho's pid at the exec below
 if [[ -z "${SMTP_HOST:-}" ]]; then
     export SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_STARTTLS=false
     processes+=(smtp-sink)
+    banner+=(--mail-dir var/mail)
 fi
 
 # --- Redis ---
@@ -86,5 +93,13 @@ if ! (python -m registration.migrate && python -m notifications.migrate && pytho
     exit 1
 fi
 
+# Once the APIs answer /readyz and the workers consume their queues: the URLs and the sign-in, printed once.
+python -m retret.devtools.banner "${banner[@]}" &
+
 # -e /dev/null: honcho must not read a .env (that file belongs to docker-compose and names its hostnames).
-exec "$ROOT/.venv/bin/honcho" start -e /dev/null -f Procfile "${processes[@]}"
+# Readable lines name their process and time themselves: honcho's prefix would say it twice.
+honcho_options=(-e /dev/null)
+if [[ "$LOG_FORMAT" == "text" ]]; then
+    honcho_options+=(--no-prefix)
+fi
+exec "$ROOT/.venv/bin/honcho" start "${honcho_options[@]}" -f Procfile "${processes[@]}"

@@ -26,9 +26,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # The fixed process commands (shared by Procfile and docker-compose.yml).
 COMMANDS = {
-    "registration-api": 'gunicorn --bind 0.0.0.0:5001 --workers 2 --no-control-socket --access-logfile - "registration:create_app()"',
-    "notifications-api": 'gunicorn --bind 0.0.0.0:5002 --workers 2 --no-control-socket --access-logfile - "notifications:create_app()"',
-    "reporting-api": 'gunicorn --bind 0.0.0.0:5003 --workers 2 --no-control-socket --access-logfile - "reporting:create_app()"',
+    "registration-api": 'gunicorn --bind 0.0.0.0:5001 --workers 2 --no-control-socket --logger-class retret.logs.GunicornLogger --access-logfile - "registration:create_app()"',
+    "notifications-api": 'gunicorn --bind 0.0.0.0:5002 --workers 2 --no-control-socket --logger-class retret.logs.GunicornLogger --access-logfile - "notifications:create_app()"',
+    "reporting-api": 'gunicorn --bind 0.0.0.0:5003 --workers 2 --no-control-socket --logger-class retret.logs.GunicornLogger --access-logfile - "reporting:create_app()"',
     "registration-worker": "celery --app registration.worker worker --loglevel INFO --concurrency 2",
     "notifications-worker": "celery --app notifications.worker worker --loglevel INFO --concurrency 2",
     "reporting-worker": "celery --app reporting.worker worker --loglevel INFO --concurrency 2",

@@ -53,7 +53,10 @@ def make_celery(service: str | None, settings: CommonSettings) -> Celery:
     app.conf.update(celery_config(settings, service))
 
     @setup_logging.connect(weak=False)
-    def _json_logs(**_kwargs):  # workers log JSON lines with the trace id, like the APIs
-        configure_logging(service or "beat")
+    def _our_logs(loglevel=None, **_kwargs):
+        # Connecting this signal tells Celery not to set up logging itself: its own loggers (task received and
+        # succeeded, beat's sends) reach our handler, in LOG_FORMAT, at the --loglevel of the command line.
+        configure_logging(service or "beat", level=loglevel or "INFO",
+                          process=f"{service}-worker" if service else "beat")
 
     return app

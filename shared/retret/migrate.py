@@ -46,7 +46,8 @@ def run_env(target_metadata: MetaData) -> None:
 
 def main(service: str, migrations_dir: str) -> None:
     from .config import load_common
-    logging.basicConfig(level=logging.INFO)
+    from .logs import configure_logging
+    configure_logging(service, process=f"{service}-migrate")
     url = load_common(service).database_url
     upgrade(migrations_dir, url)
     logging.getLogger(__name__).info("migrated %s", service)

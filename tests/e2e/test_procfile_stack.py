@@ -1,9 +1,11 @@
 """The Procfile's processes exactly as `make run` starts them (gunicorn APIs, Celery workers, beat, the SMTP sink
-writing var/mail/), driven over real HTTP through the README's walk-through: invite, follow the emailed link,
-confirm, see the confirmation email and the confirmed count in the secretariat's summary."""
+writing var/mail/, readable log lines), driven over real HTTP through the README's walk-through: invite, follow the
+emailed link, confirm, see the confirmation email and the confirmed count in the secretariat's summary. Also what
+a newcomer sees: the banner once everything answers, /docs without internet, a console without the routine."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -40,6 +42,7 @@ def procfile_stack():
     env = {**os.environ, **TEST_ENV, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "1025",
            "PUBLIC_BASE_URL": "http://127.0.0.1:5001", "BEAT_SCHEDULE_FILE": os.path.join(workdir, "beat"),
            "BUS_RELAY_SECONDS": "1", "BUS_SCAN_SECONDS": "1", "CELERY_QUEUE_PREFIX": "",
+           "LOG_FORMAT": "text", "CELERY_QUIET": "1",  # as scripts/dev-run.sh sets them
            "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
            **{f"{s.upper()}_DATABASE_URL": url for s, url in urls.items()}}
     log = open(os.path.join(workdir, "honcho.log"), "wb")
@@ -52,7 +55,10 @@ def procfile_stack():
     try:
         for name, port in PORTS.items():
             wait_for(lambda: _port_taken(port), 60, message=f"{name} listening on {port}")
-        yield workdir
+        # As scripts/dev-run.sh runs it next to honcho.
+        banner = subprocess.run([sys.executable, "-m", "retret.devtools.banner", "--mail-dir", "var/mail",
+                                 "--timeout", "120"], env=env, cwd=workdir, capture_output=True, text=True)
+        yield workdir, (banner.returncode, banner.stdout, banner.stderr)
     finally:
         os.killpg(honcho.pid, signal.SIGTERM)
         try:
@@ -70,7 +76,27 @@ def _mail(workdir: str, count: int) -> list:
                     message=f"{count} message(s) in var/mail")
 
 
+def test_banner_once_everything_answers(procfile_stack):
+    _, (returncode, out, err) = procfile_stack
+    assert returncode == 0, err
+    for port in (5001, 5002, 5003):
+        assert f"http://127.0.0.1:{port}/api/v1   docs: http://127.0.0.1:{port}/docs" in out
+    assert "http://127.0.0.1:5001/portal/invitations/<token>" in out
+    assert "python -m retret.devtools.mailbox var/mail" in out
+
+
+def test_docs_load_without_internet(procfile_stack):
+    for port in (5001, 5002, 5003):
+        page = requests.get(f"http://127.0.0.1:{port}/docs", timeout=10)
+        assert page.status_code == 200 and not re.search(r"https?://", page.text)
+        for asset in re.findall(r'(?:src|href)="([^"]+)"', page.text):
+            answer = requests.get(f"http://127.0.0.1:{port}{asset}", timeout=10)
+            assert answer.status_code == 200, asset
+            assert answer.headers["Content-Type"].startswith(("text/css", "text/javascript", "application/javascript"))
+
+
 def test_readme_walk_through_on_the_procfile_processes(procfile_stack):
+    procfile_stack, _ = procfile_stack
     api = "http://127.0.0.1:5001/api/v1"
     login = requests.post(f"{api}/auth/token", json={"username": "admin", "password": TEST_ENV["ADMIN_PASSWORD"]})
     assert login.status_code == 200, login.text
@@ -100,6 +126,21 @@ def test_readme_walk_through_on_the_procfile_processes(procfile_stack):
     for port in (5001, 5002, 5003):
         ready = requests.get(f"http://127.0.0.1:{port}/readyz").json()
         assert ready["database"] == "up" and ready["redis"] == "up"
-    with open(os.path.join(procfile_stack, "honcho.log"), errors="replace") as fh:
-        errors = [line for line in fh if "Traceback" in line or "[ERROR]" in line or '"levelname": "ERROR"' in line]
+    _assert_a_readable_console(os.path.join(procfile_stack, "honcho.log"))
+
+
+def _assert_a_readable_console(path: str) -> None:
+    """Every process wrote short readable lines, none an error, and beat's routine stayed out of them."""
+    with open(path, errors="replace") as fh:
+        lines = [line.rstrip("\n").split(" | ", 1)[-1] for line in fh]  # without honcho's prefix
+    errors = [line for line in lines if "Traceback" in line or re.search(r" (ERROR|CRITICAL) ", line)]
     assert errors == [], errors[:5]
+    assert not [line for line in lines if line.startswith("{")], "no JSON lines under make run"
+    for process in ("registration-api", "notifications-api", "reporting-api", "registration-worker",
+                    "notifications-worker", "reporting-worker", "beat"):
+        assert any(re.match(rf"\d\d:\d\d:\d\d {process} +INFO ", line) for line in lines), process
+    assert any(re.search(r"INFO  POST /api/v1/retreats 201 \d+ms  trace=", line) for line in lines)
+    # Beat sent the relay every second all along; only the relays that published something show.
+    assert not [line for line in lines if "Sending due task" in line or "] received" in line]
+    relays = [line for line in lines if "relay_outbox[" in line]
+    assert relays and all(re.search(r"succeeded in [0-9.]+s: [1-9]", line) for line in relays), relays[:5]

@@ -14,6 +14,8 @@ from ..logs import configure_logging
 from ..tracing import reset_trace_id, set_trace_id
 from .errors import DETAILS, PROBLEM_JSON, ApiError, ProblemSchema, http_exception_response, install_error_handlers
 from .health import LATENCY, REQUESTS, health_blueprint
+from .swagger_ui import ASSETS_URL as SWAGGER_UI_ASSETS
+from .swagger_ui import SWAGGER_UI_CONFIG, swagger_ui_blueprint
 
 TRACE_HEADER = "X-Request-ID"
 
@@ -40,13 +42,13 @@ class RetretApi(Api):
 
 
 def create_base_app(settings: CommonSettings, title: str, description: str, ping_database) -> tuple[Flask, Api]:
-    configure_logging(settings.service)
+    configure_logging(settings.service, process=f"{settings.service}-api")
     app = Flask(settings.service)
     app.config.update(
         SERVICE=settings.service, JWT_SECRET=settings.jwt_secret, REDIS_URL=settings.redis_url,
         API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS, OPENAPI_SWAGGER_UI_CONFIG=SWAGGER_UI_CONFIG,
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "components": {"securitySchemes": {
@@ -65,6 +67,7 @@ def create_base_app(settings: CommonSettings, title: str, description: str, ping
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins, expose_headers=[TRACE_HEADER])
     app.register_blueprint(health_blueprint(ping_database))
+    app.register_blueprint(swagger_ui_blueprint())
     _trace_requests(app, settings.service)
     app.before_request(_refuse_nul_in_query)
     return app, api
