@@ -96,7 +96,8 @@ def speaker_view(speaker: Speaker) -> dict:
     return {
         "id": speaker.id, "retreat_id": speaker.retreat_id, "name": speaker.name, "position": speaker.position,
         "institution": speaker.institution, "status": speaker.status, "topic": speaker.topic,
-        "notes": speaker.notes, "created_at": local(speaker.created_at, tz), "updated_at": local(speaker.updated_at, tz),
+        "notes": speaker.notes, "created_at": local(speaker.created_at, tz),
+        "updated_at": local(speaker.updated_at, tz),
     }
 
 

@@ -191,7 +191,8 @@ def plan_retreat_reschedule(session: Session, retreat: Retreat, new: dict, shift
 def _listed(agenda_session: AgendaSession, timezone: str) -> dict:
     slot = session_slot(agenda_session)
     return {"id": agenda_session.id, "title": agenda_session.title,
-            "starts_at": local(slot.starts_at, timezone).isoformat(), "ends_at": local(slot.ends_at, timezone).isoformat()}
+            "starts_at": local(slot.starts_at, timezone).isoformat(),
+            "ends_at": local(slot.ends_at, timezone).isoformat()}
 
 
 def move_sessions(session: Session, moves: list) -> None:
