@@ -1,5 +1,6 @@
 """Sessions (the agenda): add, list, read, edit and reschedule, cancel; events, validation and roles."""
 import uuid
+from datetime import datetime, timezone
 
 from retret_testing.http import assert_problem
 
@@ -182,7 +183,7 @@ def test_list_filters(api, client, secretariat, admin):
         assert_problem(client.get(f"{url(retreat['id'])}?{query}", headers=secretariat), 422, field=field)
 
 
-def test_edit_other_fields_emits_session_updated(api, client, admin):
+def test_edit_other_fields_emits_session_updated(api, client, admin, frozen_clock):
     retreat = api.retreat()
     speaker = api.speaker(retreat["id"])
     session = api.session(retreat["id"])
@@ -199,6 +200,11 @@ def test_edit_other_fields_emits_session_updated(api, client, admin):
     assert event["data"]["old_starts_at"] is None and event["data"]["checkin_opens_at"] == "2025-05-15T22:00:00+00:00"
     assert api.outbox("session.rescheduled") == []
     assert client.get(item(session["id"]), headers=admin).get_json() == edited
+    # Only its speakers: still a change (session.updated), and the session shows when it was changed.
+    frozen_clock(datetime(2025, 4, 1, tzinfo=timezone.utc))
+    again = client.patch(item(session["id"]), json={"speaker_ids": []}, headers=admin).get_json()
+    assert again["speakers"] == [] and again["updated_at"] == "2025-04-01T07:00:00+07:00"
+    assert api.outbox("session.updated")[-1]["data"]["speaker_ids"] == []
 
 
 def test_nothing_changed_emits_nothing(api, client, admin):

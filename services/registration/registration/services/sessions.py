@@ -145,6 +145,7 @@ def update_session(session_id: str, data: dict) -> dict:
         if slot != old:
             _record(session, agenda_session, "session.rescheduled", old)
         elif session_data(agenda_session) != before:
+            agenda_session.updated_at = clock.now()  # also when only its speakers changed (another table)
             _record(session, agenda_session, "session.updated")
         return session_view(agenda_session)
 
