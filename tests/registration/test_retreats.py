@@ -422,7 +422,8 @@ def test_the_clock_moves_retreats_on_in_their_own_zones(api, client, admin, froz
     def statuses():
         return {r["code"]: r["status"] for r in client.get(URL, headers=admin).get_json()["items"]}
 
-    assert advance_retreats() == 1  # the retreat recorded after it ran goes straight to finished
+    assert advance_retreats.name == "registration.advance_retreats"
+    assert advance_retreats.apply().get() == 1  # the retreat recorded after it ran goes straight to finished
     assert statuses() == {"MLG": "published", "JAYAPURA": "published", "DRAFT": "draft", "RECORDED": "finished",
                           "CANCELLED": "cancelled"}
     frozen_clock(datetime(2025, 5, 15, 15, tzinfo=timezone.utc))  # 22:00 WIB, 00:00 WIT on the 16th

@@ -309,3 +309,40 @@ def test_roles(api, client, operator, secretariat):
         assert_problem(client.patch(item(session["id"]), json={"title": "X"}, headers=headers), 403)
         assert_problem(client.delete(item(session["id"]), headers=headers), 403)
     assert api.outbox_types() == ["session.scheduled"]
+
+
+def test_the_embedded_sqlite_default_keeps_the_agendas_times(tmp_path, service_env):
+    """SQLite drops a time's offset: times are stored in UTC, so the agenda, the day filter and a reschedule hold."""
+    import os
+
+    from registration import create_app
+    from registration.context import context
+    from retret.migrate import upgrade
+    from retret_testing.http import bearer
+    from retret.auth import issue_token
+
+    url_ = f"sqlite:///{tmp_path / 'registration.db'}"
+    service_env.setenv("REGISTRATION_DATABASE_URL", url_)
+    context.reset()
+    upgrade(os.path.join(os.path.dirname(__file__), "..", "..", "services", "registration", "migrations"), url_)
+    client = create_app().test_client()
+    admin = bearer(issue_token("test-jwt-secret-at-least-32-bytes-long", "admin", "admin")[0])
+    body = {"code": "R", "title": "T", "starts_on": "2025-05-16", "ends_on": "2025-05-18",
+            "response_deadline": "2025-05-10T17:00:00+07:00"}
+    retreat = client.post("/api/v1/retreats", json=body, headers=admin).get_json()
+    assert client.get(f"/api/v1/retreats/{retreat['id']}", headers=admin).get_json()["response_deadline"] == \
+        "2025-05-10T17:00:00+07:00"
+    for start in ("2025-05-17T00:30:00+07:00", "2025-05-16T05:30:00+07:00"):
+        created = client.post(url(retreat["id"]), json={"title": "S", "kind": "apel", "starts_at": start,
+                                                        "ends_at": start.replace(":30:00", ":45:00")}, headers=admin)
+        assert created.status_code == 201, created.get_json()
+    listed = client.get(f"{url(retreat['id'])}?date=2025-05-17", headers=admin).get_json()["items"]
+    assert [s["starts_at"] for s in listed] == ["2025-05-17T00:30:00+07:00"]
+    moved = client.patch(f"/api/v1/retreats/{retreat['id']}", json={"starts_on": "2025-05-17", "ends_on": "2025-05-19",
+                                                                    "shift_sessions": True}, headers=admin)
+    assert moved.status_code == 200, moved.get_json()
+    page = client.get(f"{url(retreat['id'])}?limit=1", headers=admin).get_json()
+    rest = client.get(f"{url(retreat['id'])}?limit=1&cursor={page['next_cursor']}", headers=admin).get_json()
+    assert [s["starts_at"] for s in page["items"] + rest["items"]] == ["2025-05-17T05:30:00+07:00",
+                                                                        "2025-05-18T00:30:00+07:00"]
+    context.reset()

@@ -36,11 +36,16 @@ def _check_code_free(session: Session, code: str) -> None:
         raise _code_taken()
 
 
+def _in_utc(fields: dict) -> dict:
+    """Times as stored: UTC (SQLite would keep the wall-clock time and drop the offset)."""
+    return {name: utc(value) if isinstance(value, datetime) else value for name, value in fields.items()}
+
+
 def create_retreat(data: dict) -> dict:
     try:
         with context.bus.unit_of_work() as session:
             _check_code_free(session, data["code"])
-            retreat = Retreat(status=rules.DRAFT, **data)
+            retreat = Retreat(status=rules.DRAFT, **_in_utc(data))
             session.add(retreat)
             session.flush()
             return retreat_view(retreat)
@@ -51,7 +56,7 @@ def create_retreat(data: dict) -> dict:
 def update_retreat(retreat_id: str, data: dict) -> dict:
     """Edit the fields sent. New dates (or zone) are a reschedule: the sessions move with `shift_sessions`, else
     any that would fall outside make a 409 and nothing changes. retreat.rescheduled / retreat.updated / nothing."""
-    fields = dict(data)
+    fields = _in_utc(data)
     shift = fields.pop("shift_sessions", False)
     try:
         with context.bus.unit_of_work() as session:
@@ -156,9 +161,10 @@ def advance_retreats() -> int:
     now = clock.now()
     # No zone is more than a day ahead of UTC: a retreat starting later than tomorrow (UTC) has not begun anywhere.
     with context.db.session() as session:
-        due = session.scalars(select(Retreat.id).where(
+        candidates = session.scalars(select(Retreat).where(
             Retreat.status.in_(rules.CLOCK_MOVED), Retreat.starts_on <= now.date() + timedelta(days=1))
             .order_by(Retreat.starts_on, Retreat.id)).all()
+        due = [r.id for r in candidates if rules.next_status(r.status, now, *_span(r)) is not None]
     return sum(_advance(retreat_id, now) for retreat_id in due)
 
 
