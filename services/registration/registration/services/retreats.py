@@ -63,28 +63,30 @@ def update_retreat(retreat_id: str, data: dict) -> dict:
             retreat = get_retreat(session, retreat_id, lock=True)
             rules.check_editable(retreat.status)
             changes = _changes(retreat, fields)
-            if not changes:
-                return retreat_view(retreat)
-            if "code" in changes:
-                _check_code_free(session, changes["code"])
-            old_starts_on, old_ends_on = retreat.starts_on, retreat.ends_on
-            rescheduled = any(name in changes for name in SCHEDULE_FIELDS)
-            moves = _plan_reschedule(session, retreat, changes, shift) if rescheduled else []
-            old_capacity = retreat.capacity
-            for name, value in changes.items():
-                setattr(retreat, name, value)
-            session.flush()
-            if rescheduled:
-                context.bus.record(session, "retreat.rescheduled", retreat_data(retreat, old_starts_on, old_ends_on),
-                                   retreat_id=retreat.id)
-                move_sessions(session, moves)
-            else:
-                context.bus.record(session, "retreat.updated", retreat_data(retreat), retreat_id=retreat.id)
-            if _raised(old_capacity, retreat.capacity):
-                promote_waitlist(session, retreat)
+            if changes:
+                _apply_changes(session, retreat, changes, shift)
             return retreat_view(retreat)
     except IntegrityError:
         raise _code_taken() from None
+
+
+def _apply_changes(session: Session, retreat: Retreat, changes: dict, shift: bool) -> None:
+    if "code" in changes:
+        _check_code_free(session, changes["code"])
+    old_starts_on, old_ends_on, old_capacity = retreat.starts_on, retreat.ends_on, retreat.capacity
+    rescheduled = any(name in changes for name in SCHEDULE_FIELDS)
+    moves = _plan_reschedule(session, retreat, changes, shift) if rescheduled else []  # 409 before any change
+    for name, value in changes.items():
+        setattr(retreat, name, value)
+    session.flush()
+    if rescheduled:
+        context.bus.record(session, "retreat.rescheduled", retreat_data(retreat, old_starts_on, old_ends_on),
+                           retreat_id=retreat.id)
+        move_sessions(session, moves)
+    else:
+        context.bus.record(session, "retreat.updated", retreat_data(retreat), retreat_id=retreat.id)
+    if _raised(old_capacity, retreat.capacity):
+        promote_waitlist(session, retreat)
 
 
 def _changes(retreat: Retreat, fields: dict) -> dict:
