@@ -8,7 +8,9 @@ from .celery_factory import make_celery
 from .config import env_str, load_common
 from .events.catalogue import sources
 from .events.subscriptions import SUBSCRIPTIONS
-from .queues import NOTIFICATIONS, queue_name
+from .queues import NOTIFICATIONS, REGISTRATION, queue_name
+
+ADVANCE_RETREATS_SECONDS = 60  # a retreat starts and finishes at midnight in its zone: a minute late is fine
 
 
 def beat_schedule(settings) -> dict:
@@ -25,6 +27,9 @@ def beat_schedule(settings) -> dict:
     # Due work is rows with a due time; beat scans for them (no countdown/eta inside Celery).
     schedule["notifications-due"] = {"task": f"{NOTIFICATIONS}.send_due", "schedule": bus.scan_seconds,
                                      "options": {"queue": queue_name(NOTIFICATIONS)}}
+    schedule["registration-advance-retreats"] = {
+        "task": f"{REGISTRATION}.advance_retreats", "schedule": ADVANCE_RETREATS_SECONDS,
+        "options": {"queue": queue_name(REGISTRATION), "expires": ADVANCE_RETREATS_SECONDS}}
     return schedule
 
 

@@ -50,7 +50,8 @@ class _ContextFilter(logging.Filter):
 # Tasks beat sends on a clock, and the heartbeat they cause: their lines say nothing unless they did something
 # (a task added to beat's schedule belongs here, returning an idle result below when it found nothing to do;
 # tests/shared/test_logs.py checks it).
-ROUTINE_TASKS = frozenset({"relay_outbox", "publish_heartbeat", "handle_heartbeat", "request_replays", "send_due"})
+ROUTINE_TASKS = frozenset({"relay_outbox", "publish_heartbeat", "handle_heartbeat", "request_replays", "send_due",
+                           "advance_retreats", "resend_import_jobs"})
 # A heartbeat's result is a position in the event log, never work done.
 HEARTBEAT_TASKS = frozenset({"publish_heartbeat", "handle_heartbeat"})
 # How Celery shows a result that means "nothing to do" (it logs repr() of the return value).

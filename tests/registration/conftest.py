@@ -37,6 +37,23 @@ def retreat_body(code: str = "RETRET-MLG-2025", **overrides) -> dict:
     return body
 
 
+def session_body(**overrides) -> dict:
+    """A session on the first day of retreat_body()'s retreat (16-18 May 2025, WIB)."""
+    body = {
+        "title": "Apel Pagi", "kind": "apel", "starts_at": "2025-05-16T05:30:00+07:00",
+        "ends_at": "2025-05-16T06:30:00+07:00", "location": "Lapangan Poltekad", "mandatory": True, "speaker_ids": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def speaker_body(**overrides) -> dict:
+    body = {"name": "Prof. Dr. Zudan Arif Fakrulloh", "position": "Kepala BKN",
+            "institution": "Badan Kepegawaian Negara", "status": "confirmed"}
+    body.update(overrides)
+    return body
+
+
 def staff_headers(role: str) -> dict:
     token, _ = issue_token(JWT_SECRET, role, role)
     return bearer(token)
@@ -50,6 +67,8 @@ class Driver:
     nip = staticmethod(nip)
     official_body = staticmethod(official_body)
     retreat_body = staticmethod(retreat_body)
+    session_body = staticmethod(session_body)
+    speaker_body = staticmethod(speaker_body)
     headers = staticmethod(staff_headers)
 
     def __init__(self, client):
@@ -81,6 +100,18 @@ class Driver:
     def registration(self, registration_id: str) -> dict:
         response = self.client.get(f"/api/v1/registrations/{registration_id}", headers=self.admin)
         assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def session(self, retreat_id: str, **overrides) -> dict:
+        response = self.client.post(f"/api/v1/retreats/{retreat_id}/sessions", json=session_body(**overrides),
+                                    headers=self.admin)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def speaker(self, retreat_id: str, **overrides) -> dict:
+        response = self.client.post(f"/api/v1/retreats/{retreat_id}/speakers", json=speaker_body(**overrides),
+                                    headers=self.admin)
+        assert response.status_code == 201, response.get_json()
         return response.get_json()
 
 

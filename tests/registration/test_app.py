@@ -10,6 +10,13 @@ EXPECTED = {
     ("post", "/api/v1/auth/token"), ("post", "/api/v1/users"), ("get", "/api/v1/users"),
     ("post", "/api/v1/retreats"), ("get", "/api/v1/retreats"), ("get", "/api/v1/retreats/{retreat_id}"),
     ("post", "/api/v1/retreats/{retreat_id}/publish"), ("post", "/api/v1/retreats/{retreat_id}/cancel"),
+    ("patch", "/api/v1/retreats/{retreat_id}"), ("post", "/api/v1/retreats/{retreat_id}/start"),
+    ("post", "/api/v1/retreats/{retreat_id}/finish"),
+    ("post", "/api/v1/retreats/{retreat_id}/sessions"), ("get", "/api/v1/retreats/{retreat_id}/sessions"),
+    ("get", "/api/v1/sessions/{session_id}"), ("patch", "/api/v1/sessions/{session_id}"),
+    ("delete", "/api/v1/sessions/{session_id}"),
+    ("post", "/api/v1/retreats/{retreat_id}/speakers"), ("get", "/api/v1/retreats/{retreat_id}/speakers"),
+    ("get", "/api/v1/speakers/{speaker_id}"), ("patch", "/api/v1/speakers/{speaker_id}"),
     ("post", "/api/v1/officials"), ("get", "/api/v1/officials"), ("get", "/api/v1/officials/{nip}"),
     ("put", "/api/v1/officials/{nip}"),
     ("post", "/api/v1/retreats/{retreat_id}/registrations"), ("get", "/api/v1/retreats/{retreat_id}/registrations"),
@@ -68,11 +75,12 @@ def test_unknown_paths_and_methods_are_problems(client, admin):
     assert_problem(client.delete("/api/v1/retreats", headers=admin), 405)
 
 
-def test_registration_is_a_source_with_its_bus_tasks():
+def test_registration_is_a_source_with_its_bus_tasks_and_moves_retreats_on():
     from registration import tasks
-    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat"}
+    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat", "advance_retreats"}
     assert {t.name for t in tasks.TASKS.values()} == {"registration.relay_outbox", "registration.replay_events",
-                                                      "registration.publish_heartbeat"}
+                                                      "registration.publish_heartbeat",
+                                                      "registration.advance_retreats"}
 
 
 def test_the_migration_runs_on_sqlite_and_matches_the_models(tmp_path, database_url):

@@ -23,6 +23,18 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("get", "/api/v1/retreats/{retreat_id}"): READ,
     ("post", "/api/v1/retreats/{retreat_id}/publish"): WRITE,
     ("post", "/api/v1/retreats/{retreat_id}/cancel"): WRITE,
+    ("patch", "/api/v1/retreats/{retreat_id}"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/start"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/finish"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/sessions"): WRITE,
+    ("get", "/api/v1/retreats/{retreat_id}/sessions"): READ,
+    ("get", "/api/v1/sessions/{session_id}"): READ,
+    ("patch", "/api/v1/sessions/{session_id}"): WRITE,
+    ("delete", "/api/v1/sessions/{session_id}"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/speakers"): WRITE,
+    ("get", "/api/v1/retreats/{retreat_id}/speakers"): READ,
+    ("get", "/api/v1/speakers/{speaker_id}"): READ,
+    ("patch", "/api/v1/speakers/{speaker_id}"): WRITE,
     ("post", "/api/v1/officials"): WRITE,
     ("get", "/api/v1/officials"): READ,
     ("get", "/api/v1/officials/{nip}"): READ,
@@ -52,8 +64,11 @@ def world(api) -> dict[str, str]:
     """Real ids for every path parameter."""
     retreat = api.retreat(publish=True, starts_on="2030-05-15", ends_on="2030-05-17")
     registration = api.register(retreat["id"], 1)
-    return {"retreat_id": retreat["id"], "registration_id": registration["id"],
-            "nip": registration["official"]["nip"], "token": api.token_of(registration)}
+    speaker = api.speaker(retreat["id"])
+    session = api.session(retreat["id"], starts_at="2030-05-15T05:30:00+07:00", ends_at="2030-05-15T06:30:00+07:00",
+                          speaker_ids=[speaker["id"]])
+    return {"retreat_id": retreat["id"], "registration_id": registration["id"], "session_id": session["id"],
+            "speaker_id": speaker["id"], "nip": registration["official"]["nip"], "token": api.token_of(registration)}
 
 
 def _url(path: str, world: dict) -> str:

@@ -41,6 +41,13 @@ def test_beat_schedules_relays_heartbeats_and_gap_scans():
                for e in schedule.values())
 
 
+def test_beat_moves_retreats_on_every_minute_on_the_registration_queue():
+    from retret.beat import beat_schedule
+    entry = beat_schedule(load_common("beat"))["registration-advance-retreats"]
+    assert entry["task"] == "registration.advance_retreats" and entry["schedule"] == 60
+    assert entry["options"]["queue"].endswith("registration") and entry["options"]["expires"] == 60
+
+
 def test_production_refuses_a_short_secret(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("JWT_SECRET", "too-short")

@@ -102,6 +102,19 @@ def test_checkin_window_rejects_inconsistent_input():
         checkin_window(NAIVE, END)
 
 
+def test_checkin_window_closes_minutes_after_the_end():
+    """Kept as minutes relative to the session's times, so the window follows a reschedule."""
+    assert checkin_window(START, END, closes_after_minutes=15) == (START - timedelta(minutes=60),
+                                                                   END + timedelta(minutes=15))
+    moved = timedelta(days=1)
+    assert checkin_window(START + moved, END + moved, opens_before_minutes=30, closes_after_minutes=15) == (
+        START + moved - timedelta(minutes=30), END + moved + timedelta(minutes=15))
+    # An explicit closing time wins over the relative one.
+    assert checkin_window(START, END, closes_at=END, closes_after_minutes=15)[1] == END
+    with pytest.raises(ValueError, match="closes_after_minutes"):
+        checkin_window(START, END, closes_after_minutes=-1)
+
+
 def test_checkin_window_zero_length_session():
     assert checkin_window(START, START) == (START - timedelta(hours=1), START)
 

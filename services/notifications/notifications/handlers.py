@@ -234,6 +234,7 @@ HANDLERS: dict[str, Callable[[Session, dict], None]] = {
     "retreat.cancelled": on_retreat_event,
     "session.scheduled": accept,
     "session.rescheduled": accept,
+    "session.updated": accept,
     "session.cancelled": accept,
     "participant.invited": on_registration_event,
     "participant.updated": on_participant_updated,

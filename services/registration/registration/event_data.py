@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from retret import clock
 
+from .domain import agenda
 from .domain.officials import OFFICIAL_FIELDS
-from .models import Official, Registration, Retreat
+from .models import AgendaSession, Official, Registration, Retreat, Speaker
 
 
 def _aware(value):
@@ -53,3 +54,30 @@ def registration_status(registration: Registration, invitation_url: str | None) 
 def participant_updated(official: Official, changed: list[str], registration_ids: list[str]) -> dict:
     return {"nip": official.nip, "registration_ids": registration_ids, "changed": changed,
             "official": official_data(official)}
+
+
+def session_slot(session: AgendaSession) -> agenda.Slot:
+    """The session's times, aware (SQLite hands them back naive)."""
+    return agenda.Slot(clock.as_utc(session.starts_at), clock.as_utc(session.ends_at))
+
+
+def session_data(session: AgendaSession, old_starts_at=None, old_ends_at=None) -> dict:
+    slot = session_slot(session)
+    opens, closes = agenda.checkin_window(slot, session.checkin_opens_before_minutes,
+                                          session.checkin_closes_after_minutes)
+    return {
+        "session_id": session.id, "retreat_id": session.retreat_id, "title": session.title, "kind": session.kind,
+        "description": session.description, "starts_at": slot.starts_at, "ends_at": slot.ends_at,
+        "location": session.location, "mandatory": session.mandatory,
+        "audience_groups": list(session.audience_groups or []),
+        "speaker_ids": [link.speaker_id for link in session.speaker_links],
+        "checkin_opens_at": opens, "checkin_closes_at": closes, "status": session.status,
+        "old_starts_at": _aware(old_starts_at), "old_ends_at": _aware(old_ends_at),
+    }
+
+
+def speaker_data(speaker: Speaker) -> dict:
+    """What subscribers learn of a speaker: never the organiser's notes."""
+    return {"speaker_id": speaker.id, "retreat_id": speaker.retreat_id, "name": speaker.name,
+            "position": speaker.position, "institution": speaker.institution, "topic": speaker.topic,
+            "status": speaker.status}

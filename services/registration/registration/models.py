@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -117,6 +117,63 @@ class Registration(Timestamps, Base):
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)
+
+
+class Speaker(Timestamps, Base):
+    """A speaker (narasumber) of a retreat: invited → confirmed | declined."""
+    __tablename__ = "speakers"
+    __table_args__ = (Index("ix_speakers_retreat_created", "retreat_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    institution: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    topic: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The organiser's own notes (protocol, honorarium, ...): shown to staff, never put in an event.
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
+
+
+class SessionSpeaker(Base):
+    """A speaker of a session, in the order the organiser listed them (moderator, keynote, ...)."""
+    __tablename__ = "session_speakers"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    speaker_id: Mapped[str] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+
+    speaker: Mapped[Speaker] = relationship(lazy="joined", innerjoin=True)
+
+
+class AgendaSession(Timestamps, Base):
+    """A session (agenda item) of a retreat: scheduled → cancelled.
+
+    The check-in window is kept as minutes relative to the session's times, so it follows a reschedule."""
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_retreat_starts", "retreat_id", "starts_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    audience_groups: Mapped[list] = mapped_column(JSON, default=list)  # group names; empty = everyone
+    checkin_opens_before_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    checkin_closes_after_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
+    speaker_links: Mapped[list[SessionSpeaker]] = relationship(
+        order_by=SessionSpeaker.ordinal, cascade="all, delete-orphan", lazy="selectin")
 
 
 class AuditEntry(Base):

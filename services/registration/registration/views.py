@@ -7,8 +7,9 @@ from retret import clock
 from retret.rules.responses import responses_close_at
 from retret.timezones import in_zone as local  # local(value, retreat.timezone): how every view shows a time
 
-from .event_data import official_data
-from .models import Official, Registration, Retreat, User
+from .domain import agenda
+from .event_data import official_data, session_slot
+from .models import AgendaSession, Official, Registration, Retreat, Speaker, User
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -91,4 +92,35 @@ def invitation_view(registration: Registration, can_respond: bool) -> dict:
         },
         "can_respond": can_respond,
         "responses_close_at": close,
+    }
+
+
+def speaker_view(speaker: Speaker) -> dict:
+    tz = speaker.retreat.timezone
+    return {
+        "id": speaker.id, "retreat_id": speaker.retreat_id, "name": speaker.name, "position": speaker.position,
+        "institution": speaker.institution, "status": speaker.status, "topic": speaker.topic,
+        "notes": speaker.notes, "created_at": local(speaker.created_at, tz),
+        "updated_at": local(speaker.updated_at, tz),
+    }
+
+
+def session_view(session: AgendaSession) -> dict:
+    tz, slot = session.retreat.timezone, session_slot(session)
+    opens, closes = agenda.checkin_window(slot, session.checkin_opens_before_minutes,
+                                          session.checkin_closes_after_minutes)
+    speakers = [link.speaker for link in session.speaker_links]
+    return {
+        "id": session.id, "retreat_id": session.retreat_id, "title": session.title, "kind": session.kind,
+        "description": session.description, "starts_at": local(slot.starts_at, tz),
+        "ends_at": local(slot.ends_at, tz), "location": session.location, "mandatory": session.mandatory,
+        "audience_groups": list(session.audience_groups or []),
+        "speaker_ids": [s.id for s in speakers],
+        "speakers": [{"id": s.id, "name": s.name, "position": s.position, "institution": s.institution,
+                      "status": s.status} for s in speakers],
+        "checkin_opens_before_minutes": session.checkin_opens_before_minutes,
+        "checkin_closes_after_minutes": session.checkin_closes_after_minutes,
+        "checkin_opens_at": local(opens, tz), "checkin_closes_at": local(closes, tz),
+        "status": session.status, "cancelled_at": local(session.cancelled_at, tz),
+        "created_at": local(session.created_at, tz), "updated_at": local(session.updated_at, tz),
     }

@@ -13,6 +13,9 @@ from ..queues import NOTIFICATIONS, REGISTRATION
 
 REGISTRATION_STATUSES = ("invited", "confirmed", "declined", "cancelled", "waitlisted")
 RETREAT_STATUSES = ("draft", "published", "running", "finished", "cancelled")
+SESSION_KINDS = ("apel", "lecture", "discussion", "physical", "ceremony", "meal", "other")
+SESSION_STATUSES = ("scheduled", "cancelled")
+SPEAKER_STATUSES = ("invited", "confirmed", "declined")
 NOTIFICATION_STATUSES = (
     "created", "sending", "sent", "delivered", "temporary-failure", "permanent-failure", "technical-failure",
 )
@@ -61,17 +64,21 @@ class OfficialData(Schema):
 
 
 class SessionData(Schema):
+    """An agenda item as it is now; `old_*` are its times before a reschedule (session.rescheduled)."""
     session_id = fields.UUID(required=True)
     retreat_id = fields.UUID(required=True)
     title = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SESSION_KINDS))
+    description = fields.String(allow_none=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     location = fields.String(allow_none=True)
     mandatory = fields.Boolean(required=True)
-    audience_groups = fields.List(fields.String(), load_default=list)
+    audience_groups = fields.List(fields.String(), load_default=list)  # empty = everyone
     speaker_ids = fields.List(fields.UUID(), load_default=list)
-    status = fields.String(required=True)
+    checkin_opens_at = fields.AwareDateTime(allow_none=True)
+    checkin_closes_at = fields.AwareDateTime(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(SESSION_STATUSES))
     old_starts_at = fields.AwareDateTime(allow_none=True)
     old_ends_at = fields.AwareDateTime(allow_none=True)
 
@@ -82,7 +89,8 @@ class SpeakerData(Schema):
     name = fields.String(required=True)
     position = fields.String(allow_none=True)
     institution = fields.String(allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(("invited", "confirmed", "declined")))
+    topic = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(SPEAKER_STATUSES))
 
 
 class ParticipantInvitedData(Schema):
@@ -189,8 +197,10 @@ _RETREAT = {
 _SESSION = {
     "session_id": SESSION_ID, "retreat_id": RETREAT_ID, "title": "Apel Pagi", "kind": "apel",
     "starts_at": "2025-05-15T05:30:00+07:00", "ends_at": "2025-05-15T06:30:00+07:00",
-    "location": "Lapangan Poltekad", "mandatory": True, "audience_groups": [], "speaker_ids": [],
-    "status": "scheduled", "old_starts_at": None, "old_ends_at": None,
+    "description": "Apel pembukaan dan pengarahan Komandan", "location": "Lapangan Poltekad", "mandatory": True,
+    "audience_groups": [], "speaker_ids": [SPEAKER_ID], "checkin_opens_at": "2025-05-15T04:30:00+07:00",
+    "checkin_closes_at": "2025-05-15T06:30:00+07:00", "status": "scheduled", "old_starts_at": None,
+    "old_ends_at": None,
 }
 _INVITATION_URL = "https://retret.example.go.id/portal/invitations/eyJyIjoiMGY4ZSJ9.c2lnbmF0dXJl"
 _REG_STATUS = {
@@ -218,11 +228,16 @@ def _types() -> list[EventType]:
     ]
     out += [
         EventType(f"session.{verb}", reg, SessionData, {**_SESSION, "status": status})
-        for verb, status in (("scheduled", "scheduled"), ("rescheduled", "scheduled"), ("cancelled", "cancelled"))
+        for verb, status in (("scheduled", "scheduled"), ("updated", "scheduled"), ("cancelled", "cancelled"))
     ]
+    out.append(EventType("session.rescheduled", reg, SessionData, {
+        **_SESSION, "starts_at": "2025-05-15T06:00:00+07:00", "ends_at": "2025-05-15T07:00:00+07:00",
+        "checkin_opens_at": "2025-05-15T05:00:00+07:00", "checkin_closes_at": "2025-05-15T07:00:00+07:00",
+        "old_starts_at": _SESSION["starts_at"], "old_ends_at": _SESSION["ends_at"]}))
     out.append(EventType("speaker.updated", reg, SpeakerData, {
         "speaker_id": SPEAKER_ID, "retreat_id": RETREAT_ID, "name": "Prof. Dr. Zudan Arif Fakrulloh",
-        "position": "Kepala BKN", "institution": "Badan Kepegawaian Negara", "status": "confirmed"}))
+        "position": "Kepala BKN", "institution": "Badan Kepegawaian Negara",
+        "topic": "Manajemen talenta ASN", "status": "confirmed"}))
     out.append(EventType("participant.invited", reg, ParticipantInvitedData, {
         "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "status": "invited", "official": _OFFICIAL,
         "retreat": _BRIEF, "invitation_url": _INVITATION_URL}, personal=_CONTACTS | {"invitation_url"}))

@@ -20,6 +20,7 @@ REFUSAL_FUTURE = "future"
 REFUSAL_OUTSIDE_WINDOW = "outside_window"
 
 DEFAULT_OPENS_BEFORE_MINUTES = 60
+DEFAULT_CLOSES_AFTER_MINUTES = 0
 # Allowance for device clocks running slightly ahead of the server.
 DEFAULT_MAX_FUTURE = timedelta(minutes=2)
 
@@ -47,16 +48,22 @@ def checkin_window(
     ends_at: datetime,
     opens_before_minutes: int = DEFAULT_OPENS_BEFORE_MINUTES,
     closes_at: datetime | None = None,
+    closes_after_minutes: int = DEFAULT_CLOSES_AFTER_MINUTES,
 ) -> tuple[datetime, datetime]:
-    """Return (opens, closes): opens before the start, closes at the end by default."""
+    """Return (opens, closes): opens before the start, closes at the end by default.
+
+    A session keeps its window as minutes relative to its times (so the window follows a reschedule):
+    `closes_after_minutes` past the end; an explicit `closes_at` wins over it."""
     _require_aware(starts_at=starts_at, ends_at=ends_at)
     if ends_at < starts_at:
         raise ValueError("ends_at must not be before starts_at")
     if opens_before_minutes < 0:
         raise ValueError("opens_before_minutes must not be negative")
+    if closes_after_minutes < 0:
+        raise ValueError("closes_after_minutes must not be negative")
     opens = starts_at - timedelta(minutes=opens_before_minutes)
     if closes_at is None:
-        return opens, ends_at
+        return opens, ends_at + timedelta(minutes=closes_after_minutes)
     _require_aware(closes_at=closes_at)
     if closes_at < opens:
         raise ValueError("closes_at must not be before the window opens")

@@ -1,7 +1,7 @@
 """The audit trail: who changed what and when (staff actions).
 
 Revision ID: 0004_audit
-Revises: 0001
+Revises: 0002_agenda
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_audit'
-down_revision = '0001'
+down_revision = '0002_agenda'
 branch_labels = None
 depends_on = None
 

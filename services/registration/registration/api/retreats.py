@@ -1,4 +1,4 @@
-"""Retreats: create, list, read, publish, cancel."""
+"""Retreats: create, list, read, edit and reschedule, publish, start, finish, cancel."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -44,6 +44,22 @@ class RetreatItem(MethodView):
         """Read a retreat"""
         return retreats.read_retreat(retreat_id)
 
+    @staff(ADMIN)
+    @blp.arguments(schemas.RetreatUpdate)
+    @blp.response(200, schemas.Retreat)
+    @problems(400, 404, (409, "Cancelled or finished (codes retreat_cancelled, retreat_finished), code_taken, or "
+                              "sessions_outside_dates with the list of those sessions in `sessions`"), 422)
+    def patch(self, data, retreat_id):
+        """Edit a retreat; new dates are a reschedule
+
+        Only the fields sent change. New `starts_on`/`ends_on` (or `timezone`) emit retreat.rescheduled: with
+        `"shift_sessions": true` every scheduled session moves by the days `starts_on` moved, keeping its local
+        times (session.rescheduled for each); without it, sessions that would fall outside the new dates make a 409
+        (`code: sessions_outside_dates`, `sessions: [{id, title, starts_at, ends_at}]`) and nothing changes. Other
+        changes emit retreat.updated; a body that changes nothing emits nothing. Raising the capacity invites from
+        the waitlist."""
+        return retreats.update_retreat(retreat_id, data)
+
 
 @blp.route("/retreats/<uuid:retreat_id>/publish")
 class Publish(MethodView):
@@ -53,6 +69,30 @@ class Publish(MethodView):
     def post(self, retreat_id):
         """Publish a draft: retreat.published, then participant.invited for each registration waiting in it"""
         return retreats.publish_retreat(retreat_id)
+
+
+@blp.route("/retreats/<uuid:retreat_id>/start")
+class Start(MethodView):
+    @staff(ADMIN)
+    @blp.response(200, schemas.Retreat)
+    @problems(404, (409, "Not published, already running, finished, cancelled or its last day is over (see code)"))
+    def post(self, retreat_id):
+        """Mark a published retreat as running (retreat.updated)
+
+        The clock does this by itself once the first day begins (in the retreat's time zone)."""
+        return retreats.start_retreat(retreat_id)
+
+
+@blp.route("/retreats/<uuid:retreat_id>/finish")
+class Finish(MethodView):
+    @staff(ADMIN)
+    @blp.response(200, schemas.Retreat)
+    @problems(404, (409, "A draft, already finished or cancelled (see code)"))
+    def post(self, retreat_id):
+        """Mark a published or running retreat as finished (retreat.updated)
+
+        The clock does this by itself once the last day ends (in the retreat's time zone)."""
+        return retreats.finish_retreat(retreat_id)
 
 
 @blp.route("/retreats/<uuid:retreat_id>/cancel")
