@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from retret import clock
+from retret.rules.nip import nip_kind
 
 from .domain import responses
 from .event_data import official_data
@@ -44,7 +45,8 @@ def retreat_view(retreat: Retreat) -> dict:
 
 
 def official_view(official: Official) -> dict:
-    return {**official_data(official), "created_at": utc(official.created_at), "updated_at": utc(official.updated_at)}
+    return {**official_data(official), "nip_kind": nip_kind(official.nip), "created_at": utc(official.created_at),
+            "updated_at": utc(official.updated_at)}
 
 
 def registration_view(registration: Registration, invitation_url: str) -> dict:
