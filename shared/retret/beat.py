@@ -8,7 +8,7 @@ from .celery_factory import make_celery
 from .config import env_str, load_common
 from .events.catalogue import sources
 from .events.subscriptions import SUBSCRIPTIONS
-from .queues import NOTIFICATIONS, queue_name
+from .queues import NOTIFICATIONS, REGISTRATION, queue_name
 
 
 def beat_schedule(settings) -> dict:
@@ -25,6 +25,10 @@ def beat_schedule(settings) -> dict:
     # Due work is rows with a due time; beat scans for them (no countdown/eta inside Celery).
     schedule["notifications-due"] = {"task": f"{NOTIFICATIONS}.send_due", "schedule": bus.scan_seconds,
                                      "options": {"queue": queue_name(NOTIFICATIONS)}}
+    # An import job whose task message was lost (the broker was down when the API sent it) is sent again.
+    schedule["registration-import-jobs"] = {"task": f"{REGISTRATION}.resend_import_jobs", "schedule": bus.scan_seconds,
+                                            "options": {"queue": queue_name(REGISTRATION),
+                                                        "expires": bus.scan_seconds * 4}}
     return schedule
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from . import auth, events, invitations, officials, registrations, retreats
+from . import auth, events, imports, invitations, officials, registrations, retreats
 
-BLUEPRINTS = (auth.blp, retreats.blp, officials.blp, registrations.blp, invitations.blp, events.blp)
+BLUEPRINTS = (auth.blp, retreats.blp, officials.blp, registrations.blp, imports.blp, invitations.blp, events.blp)
 
 
 def register_blueprints(api: Api) -> None:
