@@ -217,3 +217,8 @@ def test_tally_counts_rows_and_lists_at_most_the_maximum_of_errors(monkeypatch):
         tally.add(row)
     assert (tally.total, tally.valid, tally.invalid) == (3, 1, 2)
     assert len(tally.errors) == 3 and tally.errors_omitted == 3
+
+
+def test_an_unclosed_quote_that_swallows_the_rest_of_the_file_is_a_file_problem():
+    data = b'nip,name\n198609262015051001,"Budi\n' + b"198609262015051002,Siti\n" * 10_000
+    assert _problem(lambda: _rows(data)).startswith("Berkas CSV tidak dapat dibaca mulai baris data 1:")

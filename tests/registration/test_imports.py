@@ -388,10 +388,11 @@ def test_a_job_with_invalid_rows_is_done_with_the_422_body_and_creates_nothing(a
     assert _registrations(api, retreat["id"]) == [] and _count_officials() == 0
 
 
-def test_a_dry_run_job(api, small_limit):
+def test_a_dry_run_job_of_an_xlsx_file(api, small_limit):
     from registration import tasks
     retreat = api.retreat()
-    job = _post(api, retreat["id"], csv_bytes([official_row(i) for i in range(6)]), query="?dry_run=true")
+    data = xlsx_bytes([[official_row(i)[name] for name in COLUMNS] for i in range(6)], header=COLUMNS)
+    job = _post(api, retreat["id"], data, "pejabat.xlsx", query="?dry_run=true")
     assert job.status_code == 202 and job.get_json()["dry_run"] is True
     tasks.import_registrations(job.get_json()["id"])
     done = _job(api, job.get_json()["id"])

@@ -17,7 +17,6 @@ in bounded memory (what grows is the set of NIPs seen and at most MAX_REPORTED_E
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
 import warnings
@@ -53,10 +52,12 @@ MSG_TYPE = "Jenis berkas tidak didukung; kirim CSV (UTF-8) atau XLSX."
 MSG_XLS = "Format .xls (Excel 97-2003) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8."
 MSG_NOT_UTF8 = ("Berkas CSV bukan teks UTF-8 (terbaca sampai baris data {row}). Di Excel pilih Simpan Sebagai → "
                 "\"CSV UTF-8\", atau kirim XLSX.")
-MSG_CSV = "Berkas CSV tidak dapat dibaca setelah baris data {row}: {reason}."
+MSG_CSV = ("Berkas CSV tidak dapat dibaca mulai baris data {row}: ada sel yang terlalu panjang (lebih dari 128 "
+           "ribu karakter) atau tanda kutip yang tidak ditutup.")
 MSG_BAD_XLSX = "Berkas XLSX rusak atau bukan XLSX; buka dan simpan ulang di Excel, atau kirim CSV UTF-8."
 MSG_NO_HEADER = "Berkas tidak memuat baris judul kolom (mis. nip;name;position;...)."
-MSG_MISSING_COLUMNS = "Kolom wajib tidak ada pada baris judul: {columns}. Kolom yang dikenal: " + ", ".join(COLUMNS) + "."
+MSG_MISSING_COLUMNS = ("Kolom wajib tidak ada pada baris judul: {columns}. Kolom yang dikenal: "
+                       + ", ".join(COLUMNS) + ".")
 MSG_DUPLICATE_COLUMN = "Kolom '{column}' muncul lebih dari sekali pada baris judul."
 MSG_NO_ROWS = "Berkas tidak memuat satu pun baris data di bawah baris judul."
 MSG_TOO_MANY_ROWS = f"Berkas memuat lebih dari {MAX_ROWS:_} baris data; bagi menjadi beberapa berkas.".replace("_", ".")
@@ -220,8 +221,8 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
             yield cells
     except UnicodeDecodeError:
         raise FileProblem(MSG_NOT_UTF8.format(row=row)) from None
-    except csv.Error as exc:
-        raise FileProblem(MSG_CSV.format(row=row, reason=exc)) from None
+    except csv.Error:
+        raise FileProblem(MSG_CSV.format(row=row + 1)) from None
 
 
 def _text_lines(stream: BinaryIO) -> Iterator[str]:
