@@ -40,6 +40,7 @@ CHUNK_BYTES = 1024 * 1024             # a job's file is kept in pieces of this s
 BATCH_ROWS = 500                      # officials looked up together; progress told every so many rows
 RESEND_AFTER = timedelta(seconds=60)  # a job still queued this long after its task was sent is sent again
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+_PROBLEM_KEYS = ("type", "title", "status", "detail", "code")  # what ApiError itself writes into a 422 body
 
 JOB_NOT_FOUND = "Pekerjaan impor tidak ditemukan."
 MSG_REJECTED = ("{invalid} dari {total} baris tidak valid; tidak ada data yang disimpan. Perbaiki baris yang disebut "
@@ -186,9 +187,6 @@ class _Importer:
             body = {"type": "https://retret.go.id/problems/invalid_rows", "title": TITLES[422], "status": 422,
                     "detail": detail, "code": "invalid_rows", **body}
         return body
-
-
-_PROBLEM_KEYS = ("type", "title", "status", "detail", "code")
 
 
 # --------------------------------------------------------------------------- jobs
