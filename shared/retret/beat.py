@@ -30,6 +30,10 @@ def beat_schedule(settings) -> dict:
     schedule["registration-advance-retreats"] = {
         "task": f"{REGISTRATION}.advance_retreats", "schedule": ADVANCE_RETREATS_SECONDS,
         "options": {"queue": queue_name(REGISTRATION), "expires": ADVANCE_RETREATS_SECONDS}}
+    # An import job whose task message was lost (the broker was down when the API sent it) is sent again.
+    schedule["registration-import-jobs"] = {"task": f"{REGISTRATION}.resend_import_jobs", "schedule": bus.scan_seconds,
+                                            "options": {"queue": queue_name(REGISTRATION),
+                                                        "expires": bus.scan_seconds * 4}}
     return schedule
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from .rules.phone import parse_regions
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; raised at start-up, never per request."""
@@ -78,6 +80,8 @@ class CommonSettings:
     cors_origins: list[str]
     trusted_proxies: int = 0
     bus: BusSettings = field(default_factory=BusSettings)
+    # Countries besides Indonesia whose mobiles are accepted (+CC form): region codes, "*" for any, none by default.
+    phone_foreign_regions: frozenset[str] = frozenset()
 
     @property
     def production(self) -> bool:
@@ -121,4 +125,12 @@ def load_common(service: str) -> CommonSettings:
             gap_grace_seconds=env_float("BUS_GAP_GRACE_SECONDS", 30.0),
             replay_page_size=env_int("BUS_REPLAY_PAGE_SIZE", 500),
         ),
+        phone_foreign_regions=_phone_foreign_regions(),
     )
+
+
+def _phone_foreign_regions() -> frozenset[str]:
+    try:
+        return parse_regions(env_list("PHONE_FOREIGN_REGIONS"))
+    except ValueError as exc:
+        raise ConfigError(f"PHONE_FOREIGN_REGIONS: {exc}") from exc

@@ -75,12 +75,15 @@ def test_unknown_paths_and_methods_are_problems(client, admin):
     assert_problem(client.delete("/api/v1/retreats", headers=admin), 405)
 
 
-def test_registration_is_a_source_with_its_bus_tasks_and_moves_retreats_on():
+def test_registration_is_a_source_with_its_bus_tasks_moves_retreats_on_and_imports():
     from registration import tasks
-    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat", "advance_retreats"}
-    assert {t.name for t in tasks.TASKS.values()} == {"registration.relay_outbox", "registration.replay_events",
-                                                      "registration.publish_heartbeat",
-                                                      "registration.advance_retreats"}
+    from registration.context import context
+    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat"}
+    ours = {name for name in context.celery.tasks if name.startswith("registration.")}
+    assert ours == {"registration.relay_outbox", "registration.replay_events", "registration.publish_heartbeat",
+                    "registration.advance_retreats", "registration.import_registrations",
+                    "registration.resend_import_jobs"}
+    assert tasks.import_registrations.queue.endswith("registration.bulk")
 
 
 def test_the_migration_runs_on_sqlite_and_matches_the_models(tmp_path, database_url):

@@ -125,3 +125,49 @@ def test_roles(api, client, operator, secretariat):
     assert client.get(f"{URL}/{api.nip(1)}", headers=operator).status_code == 200
     assert_problem(client.post(URL, json=api.official_body(2), headers=operator), 403)
     assert_problem(client.put(f"{URL}/{api.nip(1)}", json={"name": "X"}, headers=secretariat), 403)
+
+
+def test_email_is_checked_for_its_syntax_only_and_normalised(api, client, admin):
+    # No DNS look-up: an address at a domain that does not exist is fine as long as it is well formed.
+    body = api.official_body(1, email="  Budi.Santoso@MalangKota.GO.ID ")
+    assert client.post(URL, json=body, headers=admin).get_json()["email"] == "Budi.Santoso@malangkota.go.id"
+    assert client.post(URL, json=api.official_body(2, email="a@tidak-ada-domainnya-sama-sekali.id"),
+                       headers=admin).status_code == 201
+    cases = {
+        "budi.malangkota.go.id": "Alamat email harus memuat tanda @.",
+        "@malangkota.go.id": "Alamat email harus memuat nama sebelum tanda @.",
+        "budi@": "Alamat email harus memuat nama domain setelah tanda @.",
+        "budi@localhost": "Nama domain setelah tanda @ tidak lengkap (mis. malangkota.go.id).",
+        "budi..santoso@malangkota.go.id": "Alamat email tidak boleh memuat dua titik berturut-turut.",
+        "Budi <budi@malangkota.go.id>": "Tulis alamat email saja, tanpa nama atau tanda < >.",
+        "budi@mail.test": "Nama domain setelah tanda @ adalah nama khusus yang tidak bisa menerima email.",
+        "bu di@malangkota.go.id": "Bagian sebelum tanda @ memuat karakter yang tidak diperbolehkan.",
+        "budi@" + "a" * 250 + ".id": "Alamat email terlalu panjang (maksimal 254 karakter).",
+    }
+    for email, message in cases.items():
+        response = client.post(URL, json=api.official_body(3, email=email), headers=admin)
+        assert assert_problem(response, 422, field="email")["errors"]["email"] == [message], email
+
+
+def test_the_answer_tells_a_pppk_number_from_a_pns_one(api, client, admin):
+    assert api.official(1)["nip_kind"] == "pns"
+    pppk = client.post(URL, json=api.official_body(1, nip="199001012022211001"), headers=admin).get_json()
+    assert pppk["nip_kind"] == "pppk"
+    assert client.get(f"{URL}/199001012022211001", headers=admin).get_json()["nip_kind"] == "pppk"
+
+
+def test_an_appointment_before_the_18th_birthday_is_refused(api, client, admin):
+    from retret.rules.nip import MSG_APPOINTMENT_AGE
+    response = client.post(URL, json=api.official_body(1, nip="198609262004081001"), headers=admin)
+    assert assert_problem(response, 422, field="nip")["errors"]["nip"] == [MSG_APPOINTMENT_AGE]
+
+
+def test_other_countries_mobiles_only_where_the_site_accepts_them(api, client, admin, make_app):
+    from retret.rules.phone import MSG_NOT_INDONESIAN
+    response = client.post(URL, json=api.official_body(1, phone="+65 8123 4567"), headers=admin)
+    assert assert_problem(response, 422, field="phone")["errors"]["phone"] == [MSG_NOT_INDONESIAN]
+    site = make_app("registration", PHONE_FOREIGN_REGIONS="SG,MY").test_client()
+    created = site.post(URL, json=api.official_body(1, phone="+65 8123 4567"), headers=admin)
+    assert created.status_code == 201 and created.get_json()["phone"] == "+6581234567"
+    response = site.post(URL, json=api.official_body(2, phone="+61 412 345 678"), headers=admin)
+    assert "SG" in assert_problem(response, 422, field="phone")["errors"]["phone"][0]

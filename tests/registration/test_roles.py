@@ -4,6 +4,7 @@ so a new endpoint without a decided access fails here."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -47,6 +48,8 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("get", "/api/v1/invitations/{token}"): PUBLIC,
     ("post", "/api/v1/invitations/{token}/confirm"): PUBLIC,
     ("post", "/api/v1/invitations/{token}/decline"): PUBLIC,
+    ("post", "/api/v1/retreats/{retreat_id}/registrations/import"): WRITE,
+    ("get", "/api/v1/import-jobs/{job_id}"): READ,
     ("get", "/api/v1/events"): WRITE,
     ("get", "/api/v1/audit"): WRITE,
 }
@@ -68,7 +71,7 @@ def world(api) -> dict[str, str]:
     session = api.session(retreat["id"], starts_at="2030-05-15T05:30:00+07:00", ends_at="2030-05-15T06:30:00+07:00",
                           speaker_ids=[speaker["id"]])
     return {"retreat_id": retreat["id"], "registration_id": registration["id"], "session_id": session["id"],
-            "speaker_id": speaker["id"], "nip": registration["official"]["nip"], "token": api.token_of(registration)}
+            "speaker_id": speaker["id"], "job_id": str(uuid.uuid4()), "nip": registration["official"]["nip"], "token": api.token_of(registration)}
 
 
 def _url(path: str, world: dict) -> str:

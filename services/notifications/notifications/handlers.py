@@ -153,7 +153,8 @@ def _sms_to_official(session: Session, envelope: dict, data: Mapping, kind: str)
         timezone=retreat.get("timezone"),
     )
     try:
-        common["recipient"] = normalize_phone(phone)  # E.164 already; the same number either way
+        # E.164 already; the same number either way (a foreign one only where the site accepts it)
+        common["recipient"] = normalize_phone(phone, context.settings.phone_foreign_regions)
     except PhoneError as exc:  # never a gateway's guess: a person sees the number that cannot be sent to
         services.create_notification(session, body_text="", status=lifecycle.PERMANENT_FAILURE,
                                      error=f"phone number {phone!r}: {exc.message}", **common)

@@ -25,7 +25,8 @@ from retret.tracing import current_trace_id
 from .models import AuditEntry
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
-NOT_AUDITED = frozenset({"audit_log", "sign_in_throttles"})  # the trail itself; failed sign-ins are not changes
+# The trail itself; failed sign-ins are not changes; an import file's raw pieces are not data anyone changed.
+NOT_AUDITED = frozenset({"audit_log", "sign_in_throttles", "import_job_chunks"})
 NOISE = frozenset({"created_at", "updated_at"})  # the entry's own time says when
 HIDDEN = frozenset({"password_hash"})
 HIDDEN_VALUE = "[disembunyikan]"
@@ -113,11 +114,29 @@ def _retreat_of(obj: Any, table: str) -> str | None:
     return str(retreat_id) if retreat_id else None
 
 
-def summarise(session: Session, *, actor: str, role: str, request_label: str, entity: str, entity_id: str,
-              retreat_id: str | None, changes: dict) -> None:
-    """One entry for a bulk operation, instead of one per row; per-row capture stops for this unit of work."""
+def staff_actor() -> tuple[str, str] | None:
+    """(username, role) of the staff member behind the current request, if any."""
+    claims = _staff()
+    return (claims["sub"], claims["role"]) if claims else None
+
+
+def suspend(session: Session) -> None:
+    """Stop the per-row capture for this unit of work: a bulk operation writes one `summarise` entry instead."""
     session.info[SUSPENDED] = True
+
+
+def summarise(session: Session, *, actor: tuple[str, str] | None, request_label: str, entity: str, entity_id: str,
+              retreat_id: str | None, changes: dict) -> None:
+    """One entry for a bulk operation by `actor` (username, role); nothing without one (not a staff action)."""
+    suspend(session)
+    if actor is None:
+        return
     session.connection().execute(insert(AuditEntry.__table__).values(
-        at=clock.now(), actor=actor[:64], role=role, request=request_label[:200], operation=INSERT,
+        at=clock.now(), actor=actor[0][:64], role=actor[1], request=request_label[:200], operation=INSERT,
         entity=entity, entity_id=entity_id[:80], retreat_id=retreat_id, changes=json_ready(changes),
         trace_id=current_trace_id()))
+
+
+def request_label() -> str:
+    """The current request as the trail names it ("POST /api/v1/..."), or "" outside a request."""
+    return _request_label() if has_request_context() else ""

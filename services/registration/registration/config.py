@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retret.config import ConfigError, env_str, secret_setting
+from retret.config import ConfigError, env_int, env_str, secret_setting
+
+from .domain.importing import SYNC_MAX_ROWS
 
 DEV_ADMIN_USERNAME = "admin"
 DEV_ADMIN_PASSWORD = "admin"
@@ -15,6 +17,8 @@ class RegistrationSettings:
     public_base_url: str
     admin_username: str
     admin_password: str
+    # Import files of up to this many rows are answered in the request; larger ones become a job.
+    import_sync_max_rows: int = SYNC_MAX_ROWS
 
 
 def load_settings(app_env: str) -> RegistrationSettings:
@@ -32,4 +36,13 @@ def load_settings(app_env: str) -> RegistrationSettings:
         public_base_url=base_url.rstrip("/"),
         admin_username=(env_str("ADMIN_USERNAME", DEV_ADMIN_USERNAME) or DEV_ADMIN_USERNAME).strip(),
         admin_password=password,
+        import_sync_max_rows=_import_sync_max_rows(),
     )
+
+
+def _import_sync_max_rows() -> int:
+    """Never above the contract's 10,000 (tests lower it to reach the job path with small files)."""
+    rows = env_int("IMPORT_SYNC_MAX_ROWS", SYNC_MAX_ROWS)
+    if not 1 <= rows <= SYNC_MAX_ROWS:
+        raise ConfigError(f"IMPORT_SYNC_MAX_ROWS must be between 1 and {SYNC_MAX_ROWS}, got {rows}")
+    return rows

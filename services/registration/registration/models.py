@@ -5,7 +5,8 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -119,6 +120,7 @@ class Registration(Timestamps, Base):
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)
 
 
+# --------------------------------------------------------------------------- bulk imports (registration.bulk)
 class Speaker(Timestamps, Base):
     """A speaker (narasumber) of a retreat: invited → confirmed | declined."""
     __tablename__ = "speakers"
@@ -196,3 +198,38 @@ class AuditEntry(Base):
     retreat_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     changes: Mapped[dict] = mapped_column(JSON)
     trace_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ImportJob(Timestamps, Base):
+    """An import file too large to answer in the request: queued → running → done | failed.
+
+    `result` is the body the request would have answered; the file waits in ImportJobChunk (in this database, so a
+    worker in another container can read it) and is deleted when the job ends."""
+    __tablename__ = "import_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # When the task was last sent: beat sends a job again that stays queued (its message was lost).
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The staff member who uploaded it: the audit trail names them when the worker imports the file.
+    requested_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    requested_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ImportJobChunk(Base):
+    """One piece (at most 1 MiB) of a job's uploaded file, in order."""
+    __tablename__ = "import_job_chunks"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -6,6 +6,7 @@ from datetime import datetime
 from retret import clock
 from retret.rules.responses import responses_close_at
 from retret.timezones import in_zone as local  # local(value, retreat.timezone): how every view shows a time
+from retret.rules.nip import nip_kind
 
 from .domain import agenda
 from .event_data import official_data, session_slot
@@ -38,7 +39,8 @@ def retreat_view(retreat: Retreat) -> dict:
 
 
 def official_view(official: Official) -> dict:
-    return {**official_data(official), "created_at": utc(official.created_at), "updated_at": utc(official.updated_at)}
+    return {**official_data(official), "nip_kind": nip_kind(official.nip), "created_at": utc(official.created_at),
+            "updated_at": utc(official.updated_at)}
 
 
 # What an operator or the secretariat reading registrations does not get: the official's personal link (it acts

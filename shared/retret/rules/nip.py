@@ -8,7 +8,13 @@ A NIP has 18 digits::
 
 PPPK (contract staff) numbers have the same shape, but digits 13-14 hold a
 contract count instead of the appointment month.  Because a real month is
-never above 12, we treat 13..99 in that position as a PPPK number.
+never above 12, we treat 13..99 in that position as a PPPK number (its own
+``kind``).
+
+Nobody is appointed before their 18th birthday: a PNS appointment (year and
+month) may not lie before the month of that birthday, a PPPK appointment
+(year only) not before its year; and a birth date that makes the person
+younger than 18 today is refused.
 
 The clock is never read directly: every function that needs "now" accepts
 ``today`` so tests (and batch re-validation) can pin the date.
@@ -23,8 +29,8 @@ from typing import Literal
 
 NIP_LENGTH = 18
 MIN_BIRTH_YEAR = 1940
-# Nobody is appointed (or born and already working) before this age.
-MIN_WORKING_AGE = 15
+# The minimum age of a civil servant (PNS and PPPK alike): nobody is appointed before it.
+MIN_WORKING_AGE = 18
 
 KIND_PNS = "pns"
 KIND_PPPK = "pppk"
@@ -37,8 +43,12 @@ _EIGHTEEN_DIGITS = re.compile(r"[0-9]{18}")
 
 MSG_LENGTH = "NIP harus terdiri dari 18 angka."
 MSG_BIRTH_DATE = "Tanggal lahir pada NIP (8 angka pertama) tidak valid."
+MSG_TOO_YOUNG = "Tanggal lahir pada NIP (8 angka pertama) menunjukkan umur di bawah 18 tahun."
 MSG_APPOINTMENT_YEAR = "Tahun pengangkatan pada NIP tidak valid."
 MSG_APPOINTMENT_MONTH = "Bulan pengangkatan pada NIP (angka ke-13 dan ke-14) tidak valid."
+MSG_APPOINTMENT_AGE = (
+    "Pengangkatan pada NIP (angka ke-9 sampai ke-14) tidak boleh sebelum pemiliknya berumur 18 tahun."
+)
 MSG_GENDER = "Kode jenis kelamin pada NIP (angka ke-15) harus 1 atau 2."
 MSG_SEQUENCE = "Nomor urut pada NIP (3 angka terakhir) tidak boleh 000."
 
@@ -75,6 +85,11 @@ def normalize_nip(raw: str) -> str:
     return _SEPARATORS.sub("", raw)
 
 
+def nip_kind(nip: str) -> Literal["pns", "pppk"]:
+    """The kind of an already valid NIP: PPPK when digits 13-14 hold a contract count (above 12)."""
+    return KIND_PPPK if int(nip[12:14]) > 12 else KIND_PNS
+
+
 def validate_nip(raw: str, today: date | None = None) -> str:
     """Return the normalized NIP, or raise :class:`NipError`."""
     return parse_nip(raw, today=today).nip
@@ -108,30 +123,44 @@ def parse_nip(nip: str, today: date | None = None) -> NipInfo:
 
 
 def _parse_birth_date(digits: str, today: date) -> date:
-    """A real calendar date, and the person is at least of working age."""
+    """A real calendar date, not before 1940, and the person is 18 or older today."""
     try:
         birth = date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:  # e.g. month 13 or 30 February
         raise NipError(MSG_BIRTH_DATE, "birth_date") from None
-    if not MIN_BIRTH_YEAR <= birth.year <= today.year - MIN_WORKING_AGE:
+    if birth.year < MIN_BIRTH_YEAR or birth > today:
         raise NipError(MSG_BIRTH_DATE, "birth_date")
+    if adulthood(birth) > today:
+        raise NipError(MSG_TOO_YOUNG, "birth_date")
     return birth
+
+
+def adulthood(birth: date) -> date:
+    """The 18th birthday (28 February for someone born on 29 February, in a common year)."""
+    try:
+        return birth.replace(year=birth.year + MIN_WORKING_AGE)
+    except ValueError:
+        return date(birth.year + MIN_WORKING_AGE, 2, 28)
 
 
 def _parse_appointment(
     year_digits: str, month_digits: str, birth: date, today: date
 ) -> tuple[int, int | None, Literal["pns", "pppk"]]:
-    """Decode appointment year and month (PNS) or year + contract count (PPPK)."""
+    """Decode appointment year and month (PNS) or year + contract count (PPPK), not before the 18th birthday."""
     year = int(year_digits)
     # +1: SKs for next year's intake are issued (and NIPs assigned) in advance.
-    if not birth.year + MIN_WORKING_AGE <= year <= today.year + 1:
+    if not MIN_BIRTH_YEAR <= year <= today.year + 1:
         raise NipError(MSG_APPOINTMENT_YEAR, "appointment_year")
     code = int(month_digits)
     if code == 0:  # neither a month nor a contract count
         raise NipError(MSG_APPOINTMENT_MONTH, "appointment_month")
-    if code > 12:
-        return year, None, KIND_PPPK
-    return year, code, KIND_PNS
+    month, kind = (None, KIND_PPPK) if code > 12 else (code, KIND_PNS)
+    adult = adulthood(birth)
+    # The appointment is known to the month (PNS) or to the year (PPPK): compare at that precision.
+    appointed, earliest = ((year, month), (adult.year, adult.month)) if month else (year, adult.year)
+    if appointed < earliest:
+        raise NipError(MSG_APPOINTMENT_AGE, "appointment_age")
+    return year, month, kind
 
 
 def _parse_gender(digit: str) -> Literal["M", "F"]:

@@ -1,7 +1,7 @@
 """The audit trail: who changed what and when (staff actions).
 
 Revision ID: 0004_audit
-Revises: 0002_agenda
+Revises: 0003_imports
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_audit'
-down_revision = '0002_agenda'
+down_revision = '0003_imports'
 branch_labels = None
 depends_on = None
 

@@ -6,11 +6,14 @@ import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from email_validator import EmailNotValidError, validate_email
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from retret import clock
 from retret.rules.nip import NipError, validate_nip
 from retret.rules.phone import PhoneError, normalize_phone
+
+from ..context import context
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MSG_CONTROL = "Tidak boleh mengandung karakter kontrol."
@@ -47,14 +50,48 @@ class Nip(fields.String):
 
 
 class Phone(fields.String):
-    """An Indonesian mobile number, returned as E.164."""
+    """A mobile number, returned as E.164: Indonesian, or of a country the site accepts (PHONE_FOREIGN_REGIONS)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return normalize_phone(raw[:40])
+            return normalize_phone(raw[:40], context.settings.phone_foreign_regions)
         except PhoneError as exc:
             raise ValidationError(exc.message) from None
+
+
+# email-validator's reasons (English) → what an organiser reads; the first matching fragment wins.
+_EMAIL_REASONS = (
+    ("must have an @-sign", "Alamat email harus memuat tanda @."),
+    ("something before the @-sign", "Alamat email harus memuat nama sebelum tanda @."),
+    ("something after the @-sign", "Alamat email harus memuat nama domain setelah tanda @."),
+    ("too long", "Alamat email terlalu panjang."),
+    ("two periods in a row", "Alamat email tidak boleh memuat dua titik berturut-turut."),
+    ("display name", "Tulis alamat email saja, tanpa nama atau tanda < >."),
+    ("special-use or reserved name", "Nama domain setelah tanda @ adalah nama khusus yang tidak bisa menerima email."),
+    ("should have a period", "Nama domain setelah tanda @ tidak lengkap (mis. malangkota.go.id)."),
+    ("top-level domain", "Nama domain setelah tanda @ tidak lengkap (mis. malangkota.go.id)."),
+    ("before the @-sign", "Bagian sebelum tanda @ memuat karakter yang tidak diperbolehkan."),
+    ("after the @-sign", "Bagian setelah tanda @ (nama domain) tidak valid."),
+)
+MSG_EMAIL = "Alamat email tidak valid."
+MSG_EMAIL_LONG = "Alamat email terlalu panjang (maksimal 254 karakter)."
+
+
+class Email(fields.String):
+    """An email address checked by email-validator for its syntax only (never a DNS look-up), normalised."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(raw) > 254:
+            raise ValidationError(MSG_EMAIL_LONG)
+        try:
+            return validate_email(raw, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            reason = str(exc)
+            raise ValidationError(next((message for fragment, message in _EMAIL_REASONS if fragment in reason),
+                                       MSG_EMAIL)) from None
+
 
 
 class StrictFloat(fields.Float):

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from retret.http.pagination import PageArgs
 
 from ..domain.officials import ECHELONS, POSITION_KINDS, RANKS
-from .fields import BlankIsNone, Nip, Phone, Text, list_schema
+from .fields import BlankIsNone, Email, Nip, Phone, Text, list_schema
 
 
 class OfficialFields(BlankIsNone, Schema):
@@ -22,7 +22,7 @@ class OfficialFields(BlankIsNone, Schema):
         RANKS, error="Golongan tidak valid; gunakan I/a sampai IV/e."))
     echelon = fields.String(allow_none=True, validate=validate.OneOf(
         ECHELONS, error="Eselon tidak valid; gunakan I.a sampai V.b."))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True)
     phone = Phone(allow_none=True)
 
 
@@ -38,6 +38,8 @@ class OfficialReplace(OfficialFields):
 
 class Official(Schema):
     nip = fields.String()
+    nip_kind = fields.String(metadata={"enum": ["pns", "pppk"],
+                                       "description": "pns, or pppk (digits 13-14 of the NIP are a contract count)"})
     name = fields.String()
     position = fields.String(allow_none=True)
     position_kind = fields.String(allow_none=True)

@@ -42,13 +42,17 @@ def _known_registration_ids(session: Session, nip: str) -> list[str]:
     return [registration_id for registration_id, status in rows if retreat_rules.announces(status)]
 
 
-def apply_official(session: Session, data: dict) -> Official:
-    """The official with `data["nip"]`, created or updated with the fields given."""
-    official = session.get(Official, data["nip"])
+_LOOK_UP = object()
+
+
+def apply_official(session: Session, data: dict, existing: Official | None | object = _LOOK_UP) -> Official:
+    """The official with `data["nip"]`, created or updated with the fields given. `existing`: the caller already
+    looked it up (the official, or None when there is none: a bulk import asks for a batch at a time). A new one is
+    not flushed yet, so that such an import inserts its new officials together."""
+    official = session.get(Official, data["nip"]) if existing is _LOOK_UP else existing
     if official is None:
         official = Official(**{name: data.get(name) for name in ("nip",) + PROFILE_FIELDS})
         session.add(official)
-        session.flush()
         return official
     update_official(session, official, data)
     return official
@@ -59,7 +63,9 @@ def create_official(data: dict) -> dict:
         with context.bus.unit_of_work() as session:
             if session.get(Official, data["nip"]) is not None:
                 raise ApiError(409, NIP_TAKEN, code="nip_taken", errors={"nip": [NIP_TAKEN]})
-            return official_view(apply_official(session, data))
+            official = apply_official(session, data)
+            session.flush()  # the view shows the stored times
+            return official_view(official)
     except IntegrityError:
         raise ApiError(409, NIP_TAKEN, code="nip_taken", errors={"nip": [NIP_TAKEN]}) from None
 

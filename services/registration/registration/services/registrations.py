@@ -11,9 +11,9 @@ from retret.http.pagination import keyset_page
 
 from ..context import context
 from ..domain import capacity, retreats as retreat_rules, tokens as token_rules
-from ..domain.capacity import CANCELLED, INVITED, WAITLISTED
+from ..domain.capacity import ACTIVE, CANCELLED, INVITED, WAITLISTED
 from ..event_data import participant_invited, registration_status
-from ..models import Official, Registration, Retreat
+from ..models import Official, Registration, Retreat, new_id
 from ..views import registration_view
 from .common import count_active, get_registration, get_retreat, invitation_link, number_cursor
 from .officials import apply_official
@@ -67,6 +67,31 @@ def promote_waitlist(session: Session, retreat: Retreat) -> None:
         announce(session, registration)
 
 
+class Registrar:
+    """Registers officials in one retreat whose row the caller has locked (one request, or a whole import file):
+    the places taken and the last number are read once and then kept, not asked again for every registration."""
+
+    def __init__(self, session: Session, retreat: Retreat):
+        self.session, self.retreat = session, retreat
+        self.active = count_active(session, retreat.id)
+        self.last_number = _next_number(session, retreat.id) - 1
+
+    def register(self, official: Official) -> Registration:
+        """Invited while there is a place, else waitlisted; announced as the retreat's status wants (a draft waits).
+
+        Not flushed: the id and token version are given here, so the events can be recorded at once and a bulk
+        import inserts its registrations together at the next flush."""
+        status = capacity.initial_status(self.retreat.capacity, self.active)
+        self.last_number += 1
+        registration = Registration(id=new_id(), retreat=self.retreat, retreat_id=self.retreat.id, official=official,
+                                    official_nip=official.nip, status=status, number=self.last_number,
+                                    token_version=token_rules.FIRST_VERSION)
+        self.session.add(registration)
+        self.active += status in ACTIVE
+        announce(self.session, registration)
+        return registration
+
+
 # --------------------------------------------------------------------------- use cases
 def create_registration(retreat_id: str, data: dict) -> dict:
     try:
@@ -75,12 +100,8 @@ def create_registration(retreat_id: str, data: dict) -> dict:
             retreat_rules.check_accepts_registrations(retreat.status)
             official = _resolve_official(session, data)
             _check_not_registered(session, retreat.id, official.nip)
-            status = capacity.initial_status(retreat.capacity, count_active(session, retreat.id))
-            registration = Registration(retreat=retreat, official=official, status=status,
-                                        number=_next_number(session, retreat.id))
-            session.add(registration)
-            session.flush()
-            announce(session, registration)
+            registration = Registrar(session, retreat).register(official)
+            session.flush()  # the view shows the stored times
             return registration_view(registration, invitation_link(registration))
     except IntegrityError:
         raise ApiError(409, CONCURRENT, code="concurrent_change") from None
