@@ -144,3 +144,45 @@ def _assert_a_readable_console(path: str) -> None:
     assert not [line for line in lines if "Sending due task" in line or "] received" in line]
     relays = [line for line in lines if "relay_outbox[" in line]
     assert relays and all(re.search(r"succeeded in [0-9.]+s: [1-9]", line) for line in relays), relays[:5]
+
+
+def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stack):
+    workdir, _banner = procfile_stack
+    env = {**os.environ, "PUBLIC_BASE_URL": "http://127.0.0.1:5001", "REPORTING_BASE_URL": "http://127.0.0.1:5003",
+           "ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": TEST_ENV["ADMIN_PASSWORD"],
+           "DEMO_DIR": os.path.join(workdir, "demo"), "PYTHON": sys.executable}
+    runs = [subprocess.run(["make", "--no-print-directory", "-C", REPO, "demo", f"PY={sys.executable}"], env=env,
+                           capture_output=True, text=True, timeout=600) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert "imported" in runs[0].stdout and "rescheduled" in runs[0].stdout
+    assert "imported" not in runs[1].stdout and "all 97 registered" in runs[1].stdout
+    assert "/portal/invitations/" in runs[1].stdout and "/summary" in runs[1].stdout
+
+    api = "http://127.0.0.1:5001/api/v1"
+    token = requests.post(f"{api}/auth/token", json={"username": "admin", "password": TEST_ENV["ADMIN_PASSWORD"]})
+    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    [retreat] = [r for r in requests.get(f"{api}/retreats", headers=auth).json()["items"]
+                 if r["code"].startswith("RETRET-MLG-")]
+    assert retreat["status"] == "published" and retreat["starts_on"].endswith("-05-15")
+    assert retreat["ends_on"].endswith("-05-17")
+    sessions = requests.get(f"{api}/retreats/{retreat['id']}/sessions", headers=auth).json()["items"]
+    assert len(sessions) == 27 and sessions[0]["starts_at"].startswith(retreat["starts_on"])
+    assert sessions[-1]["starts_at"].startswith(retreat["ends_on"]) and sessions[0]["starts_at"].endswith("+07:00")
+    speakers = requests.get(f"{api}/retreats/{retreat['id']}/speakers", headers=auth).json()["items"]
+    assert sorted(s["status"] for s in speakers) == ["confirmed", "confirmed", "invited"]
+    registrations = requests.get(f"{api}/retreats/{retreat['id']}/registrations", headers=auth).json()["items"]
+    statuses = [r["status"] for r in registrations]
+    assert len(registrations) == 97
+    assert (statuses.count("confirmed"), statuses.count("declined"), statuses.count("invited")) == (89, 4, 4)
+    assert {r["official"]["position_kind"] for r in registrations} >= {"kepala_opd", "kepala_bagian", "camat",
+                                                                       "lurah"}
+    assert all(r["official"]["phone"].startswith("+628") for r in registrations)
+
+    summary_url = f"http://127.0.0.1:5003/api/v1/reports/retreats/{retreat['id']}/summary"
+    summary = wait_for(lambda: (r := requests.get(summary_url, headers=auth)).status_code == 200
+                       and r.json()["registrations"]["confirmed"] == 89 and r.json(), 120,
+                       message="the demo's answers in the secretariat's summary")
+    assert summary["registrations"] == {"total": 97, "invited": 4, "confirmed": 89, "declined": 4,
+                                        "cancelled": 0, "waitlisted": 0}
+    _assert_a_readable_console(os.path.join(workdir, "honcho.log"))
