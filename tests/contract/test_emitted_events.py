@@ -1,12 +1,14 @@
-"""The agenda's events as registration really emits them reach reporting and notifications intact.
+"""The events as registration really emits them reach reporting and notifications intact.
 
-A realistic agenda is built through the registration API (speakers, sessions, edits, a reschedule with
-shift_sessions, a cancellation, the retreat started); every outbox row then goes to each consumer the way the relay
+A realistic retreat is prepared through the registration API (speakers, sessions, edits, officials registered one
+by one and imported from a file, answers through the invitation links, a cancellation, a reschedule with
+shift_sessions, a session cancelled, the retreat started); every outbox row then goes to each consumer the way the relay
 sends it (sequenced, filtered by `filter_for` through `Bus.envelope_for`), and reporting's projection must show the
 same sessions and speakers as registration."""
 from __future__ import annotations
 
 import importlib
+import io
 from datetime import datetime, timezone
 
 import pytest
@@ -17,6 +19,7 @@ from retret.auth import issue_token
 from retret.bus import ConsumeResult
 from retret.events import SUBSCRIPTIONS
 from retret_testing.env import TEST_ENV
+from retret_testing.files import csv_bytes, official_row
 from retret_testing.http import bearer
 
 ADMIN = bearer(issue_token(TEST_ENV["JWT_SECRET"], "admin", "admin")[0])
@@ -60,6 +63,7 @@ def build_agenda(client) -> str:
         "nip": "198609262015051001", "name": "Drs. Budi Santoso, M.Si.", "position": "Camat Lowokwaru",
         "unit_code": "35.73.05", "unit_name": "Kecamatan Lowokwaru", "email": "budi@malangkota.go.id",
         "phone": "0812-3456-7890"}}, 201)
+    register_and_answer(client, retreat)
     call(client, "patch", f"/speakers/{speakers[1]}", {"status": "declined"})
     call(client, "patch", f"/sessions/{sessions[1]}", {"speaker_ids": [speakers[0]], "title": "Kuliah Umum BKN"})
     call(client, "patch", f"/sessions/{sessions[2]}", {"starts_at": "2025-05-17T14:00:00+07:00",
@@ -70,6 +74,21 @@ def build_agenda(client) -> str:
     call(client, "patch", f"/retreats/{retreat}", {"venue": "Rindam V/Brawijaya"})
     call(client, "post", f"/retreats/{retreat}/start")
     return retreat
+
+
+def register_and_answer(client, retreat: str) -> None:
+    """Officials from a file (one already known, with a new position), answers by link, a cancellation."""
+    call(client, "post", "/officials", official_row(0), 201)
+    rows = [official_row(0, position="Kepala Dinas Kesehatan")] + [official_row(i) for i in (1, 2, 3)]
+    imported = client.post(f"{API}/retreats/{retreat}/registrations/import", headers=ADMIN,
+                           data={"file": (io.BytesIO(csv_bytes(rows)), "pejabat.csv")},
+                           content_type="multipart/form-data")
+    assert imported.status_code == 200 and imported.get_json()["created"] == 4, imported.get_json()
+    registrations = call(client, "get", f"/retreats/{retreat}/registrations")["items"]
+    tokens = [r["invitation_url"].rsplit("/", 1)[1] for r in registrations]
+    call(client, "post", f"/invitations/{tokens[1]}/confirm", {"shirt_size": "L", "health_notes": "Asma"})
+    call(client, "post", f"/invitations/{tokens[2]}/decline", {"reason": "Tugas dinas"})
+    call(client, "post", f"/registrations/{registrations[3]['id']}/cancel", {"reason": "Pindah tugas"})
 
 
 @pytest.fixture
@@ -92,7 +111,8 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
         rows = [dict(r) for r in conn.execute(table.select().order_by(table.c.id)).mappings()]
     types = {row["type"] for row in rows}
     assert {"speaker.updated", "session.scheduled", "session.updated", "session.rescheduled", "session.cancelled",
-            "retreat.published", "retreat.rescheduled", "retreat.updated", "participant.invited"} <= types
+            "retreat.published", "retreat.rescheduled", "retreat.updated", "participant.invited",
+            "participant.updated", "registration.confirmed", "registration.declined", "registration.cancelled"} <= types
 
     for subscriber in ("reporting", "notifications"):
         context = importlib.import_module(f"{subscriber}.context").context
@@ -108,6 +128,21 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     sessions = call(registration, "get", f"/retreats/{retreat_id}/sessions?include_cancelled=true")["items"]
     speakers = call(registration, "get", f"/retreats/{retreat_id}/speakers")["items"]
     assert_reporting_matches(retreat_id, sessions, speakers)
+    registrations = call(registration, "get", f"/retreats/{retreat_id}/registrations")["items"]
+    assert_registrations_match(retreat_id, registrations)
+
+
+def assert_registrations_match(retreat_id: str, registrations: list[dict]) -> None:
+    from reporting.context import context
+    from reporting.models import Registration
+
+    with context.db.session() as db:
+        projected = {row.registration_id: row for row in db.scalars(select(Registration).where(
+            Registration.retreat_id == retreat_id))}
+    assert {r["id"]: r["status"] for r in registrations} == {key: row.status for key, row in projected.items()}
+    assert sorted(r["status"] for r in registrations) == ["cancelled", "confirmed", "declined", "invited", "invited"]
+    for registration in registrations:
+        assert projected[registration["id"]].position == registration["official"]["position"]
 
 
 def assert_reporting_matches(retreat_id: str, sessions: list[dict], speakers: list[dict]) -> None:
