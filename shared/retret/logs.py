@@ -175,6 +175,18 @@ def configure_logging(service: str, level: str | int = "INFO", process: str | No
 
 # --- gunicorn ---------------------------------------------------------------------------------------------------
 
+# A URL can carry a key: an official's invitation token (it acts as the official), a provider callback's secret.
+# Logs are read by more people than those keys are for, so access lines show them masked.
+_TOKEN_IN_PATH = re.compile(r"(/invitations/)[^/?#]+")
+_SECRET_IN_QUERY = re.compile(r"([?&](?:secret|token|password)=)[^&#]*", re.IGNORECASE)
+MASK = "***"
+
+
+def redact_target(target: str) -> str:
+    """A request path and query as logged: invitation tokens and secret parameters masked."""
+    return _SECRET_IN_QUERY.sub(rf"\g<1>{MASK}", _TOKEN_IN_PATH.sub(rf"\g<1>{MASK}", target))
+
+
 class GunicornLogger(_GunicornBaseLogger):
     """`gunicorn --logger-class retret.logs.GunicornLogger`: gunicorn's own lines (start-up, worker boots,
     errors) and its access log (`--access-logfile -` turns it on) go through `configure_logging` like every
@@ -196,10 +208,10 @@ class GunicornLogger(_GunicornBaseLogger):
         status = str(resp.status).split(None, 1)[0]
         headers = {name.lower(): value for name, value in resp.headers}
         millis = request_time.total_seconds() * 1000
-        target = environ.get("RAW_URI") or environ.get("PATH_INFO", "")
+        target = redact_target(environ.get("RAW_URI") or environ.get("PATH_INFO", ""))
         self.access_log.info("%s %s %s %.0fms", environ.get("REQUEST_METHOD"), target, status, millis, extra={
             "trace_id": headers.get("x-request-id"), "http_method": environ.get("REQUEST_METHOD"),
-            "http_path": environ.get("PATH_INFO"), "http_status": int(status) if status.isdigit() else status,
+            "http_path": redact_target(environ.get("PATH_INFO", "")), "http_status": int(status) if status.isdigit() else status,
             "http_duration_ms": round(millis, 1), "http_response_bytes": getattr(resp, "sent", None),
             "remote_addr": environ.get("REMOTE_ADDR"), "user_agent": environ.get("HTTP_USER_AGENT")})
 

@@ -260,3 +260,20 @@ def test_gunicorn_text_lines_leave_out_health_probes(gunicorn):
     assert re.fullmatch(r"GET /docs 200 \d+ms  trace=feedc0de…", match["message"]), match["message"]
     started = [TEXT_LINE.match(line) for line in open(log_path).read().splitlines()]
     assert all(started), "every line is a readable line"
+
+
+def test_access_lines_mask_invitation_tokens_and_callback_secrets(gunicorn):
+    url, log_path = gunicorn("json")
+    token = "eyJyIjoiMGY4ZSIsInYiOjF9.c2lnbmF0dXJlLW9mLXRoZS1saW5r"
+    _get(f"{url}/portal/invitations/{token}")
+    _get(f"{url}/api/v1/invitations/{token}/confirm")
+    _get(f"{url}/api/v1/providers/kannel/dlr?secret=kannel-dlr-secret&id=42&status=1")
+    access = wait_for(lambda: len(found := [r for r in map(json.loads, open(log_path).read().splitlines())
+                                            if r["name"] == "gunicorn.access"]) == 3 and found, 10,
+                      message="three access lines")
+    assert [r["message"].split(" 200 ")[0] for r in access] == [
+        "GET /portal/invitations/***", "GET /api/v1/invitations/***/confirm",
+        "GET /api/v1/providers/kannel/dlr?secret=***&id=42&status=1"]
+    assert access[1]["http_path"] == "/api/v1/invitations/***/confirm"
+    text = open(log_path).read()
+    assert token not in text and "kannel-dlr-secret" not in text
