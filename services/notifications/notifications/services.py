@@ -51,7 +51,8 @@ def create_notification(
         created_at=now, updated_at=now,
     ), keys=["idempotency_key"], returning=Notification.id)
     if new_id is None:
-        log.info("notification exists already", extra={"idempotency_key": key})
+        # Not the key itself: it holds the recipient's email or phone, which stay out of the logs.
+        log.info("notification exists already", extra={"event_id": event_id, "kind": kind, "channel": channel})
         return None
     notification = session.get(Notification, new_id)
     _history(session, notification, status, error, now)
