@@ -34,18 +34,23 @@ def get_retreat(session: Session, retreat_id: str, lock: bool = False) -> Retrea
     return retreat
 
 
-def get_registration(session: Session, registration_id: str, lock: bool = False) -> Registration:
-    """The registration (404 otherwise); with `lock`, its retreat is locked first (one lock order everywhere)."""
-    registration_id = str(registration_id)
+def get_owned(session: Session, model, row_id: str, missing: str, lock: bool = False):
+    """A row of `model` that belongs to a retreat (404 with `missing` otherwise); with `lock`, its retreat is
+    locked first, so every use case takes locks in one order (the retreat, then what is in it)."""
+    row_id = str(row_id)
     if lock:
-        retreat_id = session.scalar(select(Registration.retreat_id).where(Registration.id == registration_id))
+        retreat_id = session.scalar(select(model.retreat_id).where(model.id == row_id))
         if retreat_id is None:
-            raise not_found(REGISTRATION_NOT_FOUND)
+            raise not_found(missing)
         get_retreat(session, retreat_id, lock=True)
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise not_found(REGISTRATION_NOT_FOUND)
-    return registration
+    row = session.get(model, row_id)
+    if row is None:
+        raise not_found(missing)
+    return row
+
+
+def get_registration(session: Session, registration_id: str, lock: bool = False) -> Registration:
+    return get_owned(session, Registration, registration_id, REGISTRATION_NOT_FOUND, lock)
 
 
 def count_active(session: Session, retreat_id: str) -> int:

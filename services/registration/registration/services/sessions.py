@@ -18,7 +18,7 @@ from ..domain import agenda, retreats as retreat_rules
 from ..event_data import session_data, session_slot
 from ..models import AgendaSession, Retreat, SessionSpeaker, Speaker
 from ..views import local, session_view
-from .common import created_cursor, get_retreat, not_found
+from .common import created_cursor, get_owned, get_retreat
 
 SESSION_NOT_FOUND = "Sesi tidak ditemukan."
 UNKNOWN_SPEAKER = "Narasumber tidak ditemukan pada retret ini."
@@ -29,17 +29,8 @@ SESSIONS_OUTSIDE = ("Ada sesi yang akan berada di luar tanggal retret yang baru.
 
 
 def get_session(session: Session, session_id: str, lock: bool = False) -> AgendaSession:
-    """The session (404 otherwise); with `lock`, its retreat is locked first (one lock order everywhere)."""
-    session_id = str(session_id)
-    if lock:
-        retreat_id = session.scalar(select(AgendaSession.retreat_id).where(AgendaSession.id == session_id))
-        if retreat_id is None:
-            raise not_found(SESSION_NOT_FOUND)
-        get_retreat(session, retreat_id, lock=True)
-    agenda_session = session.get(AgendaSession, session_id)
-    if agenda_session is None:
-        raise not_found(SESSION_NOT_FOUND)
-    return agenda_session
+    """The session (404 otherwise); with `lock`, its retreat is locked first."""
+    return get_owned(session, AgendaSession, session_id, SESSION_NOT_FOUND, lock)
 
 
 def _record(session: Session, agenda_session: AgendaSession, type_name: str, old: agenda.Slot | None = None):

@@ -11,23 +11,14 @@ from ..domain import agenda, retreats as retreat_rules
 from ..event_data import speaker_data
 from ..models import Speaker
 from ..views import speaker_view
-from .common import created_cursor, get_retreat, not_found
+from .common import created_cursor, get_owned, get_retreat
 
 SPEAKER_NOT_FOUND = "Narasumber tidak ditemukan."
 
 
 def get_speaker(session: Session, speaker_id: str, lock: bool = False) -> Speaker:
-    """The speaker (404 otherwise); with `lock`, its retreat is locked first (one lock order everywhere)."""
-    speaker_id = str(speaker_id)
-    if lock:
-        retreat_id = session.scalar(select(Speaker.retreat_id).where(Speaker.id == speaker_id))
-        if retreat_id is None:
-            raise not_found(SPEAKER_NOT_FOUND)
-        get_retreat(session, retreat_id, lock=True)
-    speaker = session.get(Speaker, speaker_id)
-    if speaker is None:
-        raise not_found(SPEAKER_NOT_FOUND)
-    return speaker
+    """The speaker (404 otherwise); with `lock`, its retreat is locked first."""
+    return get_owned(session, Speaker, speaker_id, SPEAKER_NOT_FOUND, lock)
 
 
 def _record(session: Session, speaker: Speaker) -> None:
