@@ -237,6 +237,15 @@ def test_five_thousand_rows(api):
     print(f"\n5,000-row import: {elapsed:.1f} s")
 
 
+def test_every_error_of_a_file_answered_in_the_request_is_listed(api):
+    retreat = api.retreat()
+    rows = [official_row(i, rank="X", echelon="Y", email="bukan-email") for i in range(1500)]
+    body = _rejected(api, retreat["id"], csv_bytes(rows))
+    assert (body["invalid"], len(body["errors"])) == (1500, 4500) and "errors_omitted" not in body
+    assert {e["field"] for e in body["errors"]} == {"rank", "echelon", "email"}
+    assert body["errors"][-1]["row"] == 1500
+
+
 def test_errors_listed_are_capped_and_the_rest_counted(api, monkeypatch):
     from registration.domain import importing
     monkeypatch.setattr(importing, "MAX_REPORTED_ERRORS", 5)

@@ -33,8 +33,9 @@ REQUIRED = ("nip", "name")
 SYNC_MAX_ROWS = 10_000
 # A file is refused beyond this many rows (split it): it bounds how long one job may hold a retreat's lock.
 MAX_ROWS = 200_000
-# The answer lists at most this many errors (`errors_omitted` counts the rest); every invalid row is counted.
-MAX_REPORTED_ERRORS = 1_000
+# Every error of a file answered in the request is listed (ten columns of 10,000 rows at the most); only a job's
+# file, up to MAX_ROWS, may have more, and there the answer stays bounded (`errors_omitted` counts the rest).
+MAX_REPORTED_ERRORS = len(COLUMNS) * SYNC_MAX_ROWS
 ALLOWED_EXTENSIONS = ("", "csv", "txt", "xlsx", "xlsm")
 
 CSV, XLSX = "csv", "xlsx"
