@@ -140,3 +140,28 @@ def test_the_embedded_sqlite_default_runs_an_invitation_end_to_end(tmp_path, ser
         client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"})
     assert client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"}).status_code == 429
     context.reset()
+
+
+def test_the_badge_migration_gives_every_existing_registration_its_own_nonce(database_url):
+    from retret.migrate import upgrade
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "services", "registration", "migrations")
+    url = database_url("registration")  # migrated to head: go back to before badges, add rows, come forward
+    from alembic import command
+    from retret.migrate import alembic_config
+    command.downgrade(alembic_config(migrations, url), "0004_audit")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO retreats (id, code, title, timezone, starts_on, ends_on, status, "
+                             "attendance_threshold, late_tolerance_minutes, created_at, updated_at) VALUES "
+                             "('r1', 'R', 'T', 'Asia/Jakarta', '2030-05-15', '2030-05-17', 'draft', 0.9, 5, now(), now())")
+        conn.exec_driver_sql("INSERT INTO officials (nip, name, created_at, updated_at) VALUES "
+                             "('198609262015051001', 'A', now(), now()), ('198609262015051002', 'B', now(), now())")
+        for number, nip in ((1, "198609262015051001"), (2, "198609262015051002")):
+            conn.exec_driver_sql(
+                "INSERT INTO registrations (id, retreat_id, number, official_nip, status, token_version, created_at, "
+                f"updated_at) VALUES ('g{number}', 'r1', {number}, '{nip}', 'invited', 1, now(), now())")
+    upgrade(migrations, url)
+    with engine.connect() as conn:
+        nonces = [row[0] for row in conn.exec_driver_sql("SELECT badge_nonce FROM registrations")]
+    engine.dispose()
+    assert len(nonces) == 2 and len(set(nonces)) == 2 and all(len(n) == 16 for n in nonces)

@@ -70,3 +70,20 @@ def test_a_tampered_token_is_refused():
 
 def test_one_salt_per_kind():
     assert len(set(tokens.SALTS.values())) == len(tokens.SALTS) == 3
+
+
+def test_a_badge_code_carries_its_nonce_and_is_never_an_invitation_link():
+    nonce = tokens.new_badge_nonce()
+    code = tokens.badge_code(SECRET, nonce)
+    assert tokens.read_badge(SECRET, code) == nonce == tokens.read_badge(SECRET, f"  {code} ")
+    assert tokens.read_badge("another-secret", code) is None
+    payload, signature = code.rsplit(".", 1)  # the signature's first character (its last may be spare bits)
+    assert tokens.read_badge(SECRET, f"{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}") is None
+    invitation = tokens.invitation_token(SECRET, REG, 1)
+    assert tokens.read_badge(SECRET, invitation) is None  # a link is not a badge
+    assert tokens.read_invitation(SECRET, code) is None  # a badge is not a link
+    assert tokens.badge_code_hash(code) == tokens.badge_code_hash(f"{code}\n")
+    assert len(tokens.badge_code_hash(code)) == 64
+    assert tokens.new_badge_nonce() != nonce
+    for junk in ("", "x" * 501, None, 42):
+        assert tokens.read_badge(SECRET, junk) is None

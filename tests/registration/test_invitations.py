@@ -55,6 +55,8 @@ def test_confirm_emits_registration_confirmed_and_a_retry_answers_the_same(api, 
     assert event["data"]["status"] == "confirmed" and event["data"]["registration_id"] == invited["id"]
     assert event["data"]["shirt_size"] == "L" and event["data"]["emergency_contact"].startswith("Siti")
     assert event["data"]["invitation_url"] == invited["invitation_url"]
+    from registration import tokens  # the badge's code travels to notifications for the confirmation's QR
+    assert tokens.read_badge(_invitation_secret(), event["data"]["badge_code"])
 
     retry = client.post(url(invited, "confirm"), json=body)
     assert retry.status_code == 200 and retry.get_json() == confirmed
@@ -197,3 +199,8 @@ def test_concurrent_confirms_record_one_event(api, app, invited):
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert set(pool.map(confirm, range(6))) == {200}
     assert len(api.outbox("registration.confirmed")) == 1
+
+
+def _invitation_secret() -> str:
+    from registration.context import context
+    return context.config.invitation_secret

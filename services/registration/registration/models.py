@@ -14,6 +14,8 @@ from retret import clock
 from retret.bus import bus_tables
 from retret.db import BigId
 
+from .tokens import new_badge_nonce
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -94,6 +96,7 @@ class Registration(Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("retreat_id", "official_nip", name="uq_registrations_retreat_official"),
         UniqueConstraint("retreat_id", "number", name="uq_registrations_retreat_number"),
+        UniqueConstraint("badge_nonce", name="uq_registrations_badge_nonce"),
         Index("ix_registrations_retreat_status_number", "retreat_id", "status", "number"),
     )
 
@@ -115,6 +118,9 @@ class Registration(Timestamps, Base):
     emergency_contact: Mapped[str | None] = mapped_column(String(500), nullable=True)
     group: Mapped[str | None] = mapped_column(String(100), nullable=True)
     room: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The random part of the badge code (registration.tokens.badge_code signs it); unique, so a code finds its
+    # registration.
+    badge_nonce: Mapped[str] = mapped_column(String(32), default=new_badge_nonce)
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)

@@ -1,9 +1,14 @@
 """Signed tokens, one salt per kind, so that a token of one kind never works as another (DESIGN §4).
 
 Invitation links carry {"r": registration id, "v": token version}; the version lets the organiser revoke a leaked
-link by issuing a new one. Tokens are URL-safe and never end with a dot (the signature comes last)."""
+link by issuing a new one. Tokens are URL-safe and never end with a dot (the signature comes last).
+
+A badge code (the QR on an official's badge) carries only a random nonce kept on the registration, signed with the
+badge salt: it names nobody, cannot be guessed, and never works as an invitation link (nor a link as a badge)."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -47,3 +52,28 @@ def read_invitation(secret: str, token: str) -> InvitationClaim | None:
     except ValueError:
         return None
     return InvitationClaim(registration_id=registration_id, version=payload.get("v"))
+
+
+def new_badge_nonce() -> str:
+    """The random part of a registration's badge code (kept on the registration)."""
+    return secrets.token_urlsafe(12)
+
+
+def badge_code(secret: str, nonce: str) -> str:
+    return serializer(secret, BADGE).dumps(nonce)
+
+
+def read_badge(secret: str, code: str) -> str | None:
+    """The nonce of a genuine badge code, or None (bad signature, another kind of token, malformed)."""
+    if not isinstance(code, str) or not code or len(code) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        nonce = serializer(secret, BADGE).loads(code.strip())
+    except (BadData, ValueError, TypeError, UnicodeError):
+        return None
+    return nonce if isinstance(nonce, str) and 0 < len(nonce) <= 64 else None
+
+
+def badge_code_hash(code: str) -> str:
+    """What a station's manifest carries instead of the code: a station checks a scan offline by hashing it."""
+    return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()

@@ -120,6 +120,8 @@ class RegistrationStatusData(Schema):
     shirt_size = fields.String(allow_none=True)
     health_notes = fields.String(allow_none=True)
     emergency_contact = fields.String(allow_none=True)
+    # The code on the official's QR badge (confirmed registrations only): for the confirmation message's badge.
+    badge_code = fields.String(allow_none=True)
 
 
 class AttendanceData(Schema):
@@ -207,6 +209,7 @@ _REG_STATUS = {
     "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "status": "confirmed", "reason": None,
     "official": _OFFICIAL, "retreat": _BRIEF, "invitation_url": _INVITATION_URL, "shirt_size": "L",
     "health_notes": None, "emergency_contact": "Siti (istri) 081298765432",
+    "badge_code": "InN4Y1FfN2RhM0tSdU5YLUIi.Zk1h2b3c4d5e6f7g8h9i0jKlMnOpQrS",
 }
 _PERMIT = {
     "permit_id": "3c2b1a09-8f7e-4d6c-9b5a-493827161501", "registration_id": REGISTRATION_ID,
@@ -216,7 +219,7 @@ _PERMIT = {
 }
 
 _CONTACTS = frozenset({"official.email", "official.phone"})
-_REG_PERSONAL = _CONTACTS | {"invitation_url", "health_notes", "emergency_contact"}
+_REG_PERSONAL = _CONTACTS | {"invitation_url", "health_notes", "emergency_contact", "badge_code"}
 
 
 def _types() -> list[EventType]:
@@ -246,7 +249,9 @@ def _types() -> list[EventType]:
         "official": _OFFICIAL}, personal=_CONTACTS))
     out += [
         EventType(f"registration.{status}", reg, RegistrationStatusData,
-                  {**_REG_STATUS, "status": status, "reason": reason}, personal=_REG_PERSONAL)
+                  {**_REG_STATUS, "status": status, "reason": reason,
+                   "badge_code": _REG_STATUS["badge_code"] if status == "confirmed" else None},
+                  personal=_REG_PERSONAL)
         for status, reason in (("confirmed", None), ("declined", "Tugas dinas ke Jakarta"),
                                ("cancelled", "Dibatalkan panitia"), ("waitlisted", None))
     ]

@@ -64,6 +64,11 @@ def invitation_link(registration: Registration) -> str:
                                  registration.token_version)
 
 
+def badge_code_of(registration: Registration) -> str:
+    """The code on the registration's QR badge (signed with the badge salt: never an invitation link)."""
+    return tokens.badge_code(context.config.invitation_secret, registration.badge_nonce)
+
+
 def created_cursor(values: list) -> list:
     """Decoded (created_at, id) cursor values back into column types; ValueError when they are not."""
     try:

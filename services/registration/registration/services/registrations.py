@@ -11,11 +11,11 @@ from retret.http.pagination import keyset_page
 
 from ..context import context
 from ..domain import capacity, retreats as retreat_rules, tokens as token_rules
-from ..domain.capacity import ACTIVE, CANCELLED, INVITED, WAITLISTED
+from ..domain.capacity import ACTIVE, CANCELLED, CONFIRMED, INVITED, WAITLISTED
 from ..event_data import participant_invited, registration_status
 from ..models import Official, Registration, Retreat, new_id
 from ..views import registration_view
-from .common import count_active, get_registration, get_retreat, invitation_link, number_cursor
+from .common import badge_code_of, count_active, get_registration, get_retreat, invitation_link, number_cursor
 from .officials import apply_official
 
 ALREADY_REGISTERED = "Pejabat ini sudah terdaftar pada retret tersebut."
@@ -31,8 +31,9 @@ def link_in_events(registration: Registration) -> str | None:
 
 def record_status(session: Session, registration: Registration) -> None:
     """registration.<status> for the registration as it is now."""
+    badge = badge_code_of(registration) if registration.status == CONFIRMED else None  # the confirmation's QR
     context.bus.record(session, f"registration.{registration.status}",
-                       registration_status(registration, link_in_events(registration)),
+                       registration_status(registration, link_in_events(registration), badge),
                        retreat_id=registration.retreat_id)
 
 
