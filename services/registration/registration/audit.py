@@ -27,7 +27,7 @@ from .models import AuditEntry
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 # The trail itself; failed sign-ins are not changes; an import file's raw pieces are not data anyone changed.
 NOT_AUDITED = frozenset({"audit_log", "sign_in_throttles", "import_job_chunks"})
-NOISE = frozenset({"created_at", "updated_at"})  # the entry's own time says when
+NOISE = frozenset({"created_at", "updated_at", "manifest_version"})  # the entry's own time says when; a counter
 HIDDEN = frozenset({"password_hash"})
 HIDDEN_VALUE = "[disembunyikan]"
 SUSPENDED = "audit_suspended"

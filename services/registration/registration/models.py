@@ -72,6 +72,9 @@ class Retreat(Timestamps, Base):
     response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last version given to a change of its registrations or sessions (registration.manifest): counted up under
+    # this row's lock, so versions become visible in the order they were given and a station misses none.
+    manifest_version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Official(Timestamps, Base):
@@ -121,6 +124,7 @@ class Registration(Timestamps, Base):
     # The random part of the badge code (registration.tokens.badge_code signs it); unique, so a code finds its
     # registration.
     badge_nonce: Mapped[str] = mapped_column(String(32), default=new_badge_nonce)
+    manifest_version: Mapped[int] = mapped_column(BigInteger, default=0)  # see Retreat.manifest_version
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)
@@ -178,10 +182,88 @@ class AgendaSession(Timestamps, Base):
     checkin_closes_after_minutes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    manifest_version: Mapped[int] = mapped_column(BigInteger, default=0)  # see Retreat.manifest_version
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     speaker_links: Mapped[list[SessionSpeaker]] = relationship(
         order_by=SessionSpeaker.ordinal, cascade="all, delete-orphan", lazy="selectin")
+
+
+# --------------------------------------------------------------------------- attendance
+class Attendance(Timestamps, Base):
+    """One official at one session: present | late (a scan) or excused (an approved permit). `absent` is never
+    stored: it is what is left once a session has ended. The earliest scan wins; its time and device are kept."""
+    __tablename__ = "attendances"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id", name="uq_attendances_registration_session"),
+        Index("ix_attendances_retreat_created", "retreat_id", "created_at", "id"),
+        Index("ix_attendances_session", "session_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    method: Mapped[str] = mapped_column(String(20))
+    device_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    scan_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    registration: Mapped[Registration] = relationship(lazy="joined", innerjoin=True)
+
+
+class Scan(Base):
+    """Every scan accepted, keyed by its client scan id within the retreat: a retried or doubled upload is one scan."""
+    __tablename__ = "scans"
+
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"), primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    method: Mapped[str] = mapped_column(String(20))
+    device_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+
+
+class StationToken(Timestamps, Base):
+    """A check-in station's token for one retreat and device: valid until the retreat ends, revocable."""
+    __tablename__ = "station_tokens"
+    __table_args__ = (Index("ix_station_tokens_retreat_created", "retreat_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    device_id: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A token carries the version it was made with; revoking bumps it, so the token stops working.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
+
+
+class Permit(Timestamps, Base):
+    """A permit (izin) of an official for sessions or a period: pending → approved | rejected."""
+    __tablename__ = "permits"
+    __table_args__ = (Index("ix_permits_retreat_created", "retreat_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    session_ids: Mapped[list] = mapped_column(JSON, default=list)  # named sessions; empty = the period
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    requested_by: Mapped[str] = mapped_column(String(64))  # a staff username, or "official" (the invitation link)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    registration: Mapped[Registration] = relationship(lazy="joined", innerjoin=True)
 
 
 class AuditEntry(Base):
