@@ -15,6 +15,7 @@ from retret.rules.attendance import (
     checkin_window,
     derive_status,
     earliest_wins,
+    permit_covers,
     scan_refusal,
     scan_status,
 )
@@ -242,3 +243,21 @@ def test_attendance_rate_rejects_impossible_counts():
         attendance_rate(0, 0, 0, -1)
     with pytest.raises(ValueError):
         attendance_rate(3, 0, 0, 2)
+
+
+@pytest.mark.parametrize("session_ids, starts, ends, covered", [
+    (["s1"], None, None, True),                          # named
+    (["s2"], START - 3600 * S, END + 3600 * S, False),   # names others: its period is not looked at
+    ([], START - 3600 * S, START + S, True),             # overlaps the start
+    ([], END - S, END + 3600 * S, True),                 # overlaps the end
+    ([], END, END + 3600 * S, False),                    # touches the end only
+    ([], START - 3600 * S, START, False),                # touches the start only
+    ([], None, None, False),                             # neither sessions nor a period
+])
+def test_permit_covers(session_ids, starts, ends, covered):
+    assert permit_covers("s1", START, END, session_ids, starts, ends) is covered
+
+
+def test_permit_covers_wants_aware_times():
+    with pytest.raises(ValueError):
+        permit_covers("s1", START, END, [], NAIVE, END)

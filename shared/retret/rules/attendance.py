@@ -105,6 +105,25 @@ def earliest_wins(existing_scanned_at: datetime | None, new_scanned_at: datetime
     return new_scanned_at < existing_scanned_at
 
 
+def permit_covers(
+    session_id: str,
+    session_starts_at: datetime,
+    session_ends_at: datetime,
+    permit_session_ids: tuple[str, ...] | list[str],
+    permit_starts_at: datetime | None,
+    permit_ends_at: datetime | None,
+) -> bool:
+    """Whether a permit covers a session: it names the session, or (naming none) its period overlaps the
+    session's time (touching ends do not overlap). Whether the permit is approved is the caller's question."""
+    if permit_session_ids:
+        return str(session_id) in {str(s) for s in permit_session_ids}
+    if permit_starts_at is None or permit_ends_at is None:
+        return False
+    _require_aware(permit_starts_at=permit_starts_at, permit_ends_at=permit_ends_at,
+                   session_starts_at=session_starts_at, session_ends_at=session_ends_at)
+    return permit_starts_at < session_ends_at and session_starts_at < permit_ends_at
+
+
 def derive_status(recorded: str | None, excused: bool, session_ended: bool) -> str | None:
     """Final status of one official for one session.
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from retret.events.catalogue import REGISTRATION_STATUSES
+from retret.rules import attendance as rules
 from retret.rules.attendance import ABSENT, EXCUSED, LATE, PRESENT, attendance_rate, derive_status
 from retret.rules.certificate import LULUS, NONE, TELAH_MENGIKUTI, certificate_status
 
@@ -86,13 +87,8 @@ def in_audience(session: SessionFacts, registration: RegistrationFacts) -> bool:
 
 def permit_covers(permit: PermitFacts, session: SessionFacts) -> bool:
     """An approved permit names the session, or (naming none) its period overlaps the session."""
-    if permit.status != APPROVED:
-        return False
-    if permit.session_ids:
-        return session.id in permit.session_ids
-    if permit.starts_at is None or permit.ends_at is None:
-        return False
-    return permit.starts_at < session.ends_at and session.starts_at < permit.ends_at
+    return permit.status == APPROVED and rules.permit_covers(
+        session.id, session.starts_at, session.ends_at, permit.session_ids, permit.starts_at, permit.ends_at)
 
 
 class _Attendance:
