@@ -114,6 +114,31 @@ class Driver:
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
+    def confirmed(self, retreat_id: str, i: int = 1, **overrides) -> dict:
+        """A registration confirmed through its invitation link (the clock must allow answers)."""
+        registration = self.register(retreat_id, i, **overrides)
+        response = self.client.post(f"/api/v1/invitations/{self.token_of(registration)}/confirm", json={})
+        assert response.status_code == 200, response.get_json()
+        return {**registration, "status": "confirmed"}
+
+    @staticmethod
+    def badge_code(registration_id: str) -> str:
+        """The code on a registration's QR badge."""
+        from registration import tokens
+        from registration.context import context
+        from registration.models import Registration
+        with context.db.session() as session:
+            nonce = session.get(Registration, registration_id).badge_nonce
+        return tokens.badge_code(context.config.invitation_secret, nonce)
+
+    def station(self, retreat_id: str, device_id: str = "pos-1", headers: dict | None = None) -> dict:
+        """A station token (issued by an admin unless `headers` says who) and its Authorization header."""
+        response = self.client.post(f"/api/v1/retreats/{retreat_id}/station-tokens",
+                                    json={"device_id": device_id, "label": f"Stasiun {device_id}"},
+                                    headers=headers or self.admin)
+        assert response.status_code == 201, response.get_json()
+        issued = response.get_json()
+        return {**issued, "headers": bearer(issued["token"])}
 
     @staticmethod
     def token_of(registration: dict) -> str:

@@ -26,7 +26,7 @@ EXPECTED = {
     ("post", "/api/v1/invitations/{token}/decline"), ("get", "/api/v1/events"),
 }
 PUBLIC = {"/api/v1/auth/token", "/api/v1/invitations/{token}", "/api/v1/invitations/{token}/confirm",
-          "/api/v1/invitations/{token}/decline"}
+          "/api/v1/invitations/{token}/decline", "/api/v1/invitations/{token}/permits"}
 
 
 def staff_headers(role):

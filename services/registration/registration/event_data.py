@@ -5,7 +5,7 @@ from retret import clock
 
 from .domain import agenda
 from .domain.officials import OFFICIAL_FIELDS
-from .models import AgendaSession, Official, Registration, Retreat, Speaker
+from .models import AgendaSession, Attendance, Official, Permit, Registration, Retreat, Speaker
 
 
 def _aware(value):
@@ -81,3 +81,18 @@ def speaker_data(speaker: Speaker) -> dict:
     return {"speaker_id": speaker.id, "retreat_id": speaker.retreat_id, "name": speaker.name,
             "position": speaker.position, "institution": speaker.institution, "topic": speaker.topic,
             "status": speaker.status}
+
+
+def attendance_data(attendance: Attendance) -> dict:
+    """attendance.updated: the current status of one registration at one session (consumers upsert)."""
+    return {"registration_id": attendance.registration_id, "session_id": attendance.session_id,
+            "retreat_id": attendance.retreat_id, "status": attendance.status,
+            "scanned_at": _aware(attendance.scanned_at), "method": attendance.method,
+            "device_id": attendance.device_id}
+
+
+def permit_data(permit: Permit) -> dict:
+    """permit.*: the reason is personal (the relay keeps it from reporting)."""
+    return {"permit_id": permit.id, "registration_id": permit.registration_id, "retreat_id": permit.retreat_id,
+            "kind": permit.kind, "starts_at": _aware(permit.starts_at), "ends_at": _aware(permit.ends_at),
+            "session_ids": list(permit.session_ids or []), "status": permit.status, "reason": permit.reason}

@@ -77,3 +77,30 @@ def read_badge(secret: str, code: str) -> str | None:
 def badge_code_hash(code: str) -> str:
     """What a station's manifest carries instead of the code: a station checks a scan offline by hashing it."""
     return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StationClaim:
+    station_token_id: str
+    version: object  # checked against the stored token's version (revoking bumps it)
+
+
+def station_token(secret: str, station_token_id: str, version: int) -> str:
+    return serializer(secret, STATION).dumps({"s": str(station_token_id), "v": int(version)})
+
+
+def read_station(secret: str, token: str) -> StationClaim | None:
+    """The claim of a genuine station token, or None (bad signature, another kind of token, malformed)."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        payload = serializer(secret, STATION).loads(token)
+    except (BadData, ValueError, TypeError, UnicodeError):
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("s"), str):
+        return None
+    try:
+        station_token_id = str(uuid.UUID(payload["s"]))
+    except ValueError:
+        return None
+    return StationClaim(station_token_id=station_token_id, version=payload.get("v"))

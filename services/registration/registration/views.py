@@ -10,7 +10,7 @@ from retret.rules.nip import nip_kind
 
 from .domain import agenda
 from .event_data import official_data, session_slot
-from .models import AgendaSession, Official, Registration, Retreat, Speaker, User
+from .models import AgendaSession, Attendance, Official, Permit, Registration, Retreat, Speaker, User
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -126,3 +126,38 @@ def session_view(session: AgendaSession) -> dict:
         "status": session.status, "cancelled_at": local(session.cancelled_at, tz),
         "created_at": local(session.created_at, tz), "updated_at": local(session.updated_at, tz),
     }
+
+
+def _person(registration: Registration) -> dict:
+    """Who an attendance or permit is about, as staff and stations see it (never contacts)."""
+    official = registration.official
+    return {"nip": official.nip, "name": official.name, "unit_code": official.unit_code,
+            "unit_name": official.unit_name, "group": registration.group}
+
+
+def attendance_view(attendance: Attendance, timezone: str) -> dict:
+    return {
+        "id": attendance.id, "retreat_id": attendance.retreat_id, "registration_id": attendance.registration_id,
+        "session_id": attendance.session_id, "status": attendance.status,
+        "scanned_at": local(attendance.scanned_at, timezone), "method": attendance.method,
+        "device_id": attendance.device_id, "scan_id": attendance.scan_id,
+        "official": _person(attendance.registration),
+        "created_at": local(attendance.created_at, timezone), "updated_at": local(attendance.updated_at, timezone),
+    }
+
+
+def permit_view(permit: Permit, private: bool = True) -> dict:
+    """A permit; `private=False` (operators, the secretariat) leaves out the official's reason."""
+    tz = permit.registration.retreat.timezone
+    view = {
+        "id": permit.id, "retreat_id": permit.retreat_id, "registration_id": permit.registration_id,
+        "official": _person(permit.registration), "kind": permit.kind, "reason": permit.reason,
+        "session_ids": list(permit.session_ids or []), "starts_at": local(permit.starts_at, tz),
+        "ends_at": local(permit.ends_at, tz), "status": permit.status, "requested_by": permit.requested_by,
+        "decided_by": permit.decided_by, "decided_at": local(permit.decided_at, tz),
+        "decision_reason": permit.decision_reason,
+        "created_at": local(permit.created_at, tz), "updated_at": local(permit.updated_at, tz),
+    }
+    if not private:
+        del view["reason"]
+    return view

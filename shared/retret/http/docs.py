@@ -50,8 +50,13 @@ def problems(*statuses: int | tuple[int, str]):
 def staff(*roles: str):
     """A staff JWT with one of `roles` (admin always passes), checked before the body is read; documented with
     its 401 and 403 answers."""
+    return bearer_access(roles_required(*roles))
+
+
+def bearer_access(check):
+    """An endpoint guarded by `check` (a decorator that raises 401/403) on a bearer token, documented as such."""
     def decorate(view):
-        view = roles_required(*roles)(view)
+        view = check(view)
         view = _docs.doc(security=BEARER)(view)
         return problems(401, 403)(view)
     return decorate

@@ -1,0 +1,72 @@
+"""Permits (izin): requested by the organiser or the official (invitation link), decided by an admin."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from retret.auth import ADMIN, OPERATOR, SECRETARIAT, current_claims, is_admin
+from retret.http.docs import problems, public, staff
+
+from ..schemas import permits as schemas
+from ..services import permits
+
+blp = Blueprint("permits", __name__, url_prefix="/api/v1", description="Permits (izin)")
+READERS = (OPERATOR, SECRETARIAT)
+NOT_REQUESTABLE = (409, "The registration is not confirmed (code not_confirmed) or the retreat is cancelled")
+DECIDED = (409, "The permit was decided before (code permit_decided)")
+
+
+@blp.route("/retreats/<uuid:retreat_id>/permits")
+class RetreatPermits(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.PermitCreate)
+    @blp.response(201, schemas.Permit)
+    @problems(400, 404, NOT_REQUESTABLE, 422)
+    def post(self, data, retreat_id):
+        """Request a permit for an official (by `nip` or `registration_id`), for sessions or a period
+
+        The permit is `pending` (permit.requested) until an admin approves or rejects it."""
+        return permits.request_permit(retreat_id, data, current_claims()["sub"])
+
+    @staff(*READERS)
+    @blp.arguments(schemas.PermitListArgs, location="query")
+    @blp.response(200, schemas.PermitList)
+    @problems(404, 422)
+    def get(self, args, retreat_id):
+        """List a retreat's permits (the official's reason for admins only)"""
+        return permits.list_permits(retreat_id, args, private=is_admin())
+
+
+@blp.route("/invitations/<string:token>/permits")
+class OwnPermits(MethodView):
+    @public()
+    @blp.arguments(schemas.OwnPermitCreate)
+    @blp.response(201, schemas.Permit)
+    @problems(400, 404, NOT_REQUESTABLE, 422)
+    def post(self, data, token):
+        """The official asks for a permit through the invitation link (a reason is required)"""
+        return permits.request_own_permit(token, data)
+
+
+@blp.route("/permits/<uuid:permit_id>/approve")
+class ApprovePermit(MethodView):
+    @staff(ADMIN)
+    @blp.response(200, schemas.Permit)
+    @problems(404, DECIDED)
+    def post(self, permit_id):
+        """Approve a permit (permit.approved)
+
+        Every session it covers where the official was not scanned becomes excused (attendance.updated), sessions
+        already past too."""
+        return permits.approve(permit_id, current_claims()["sub"])
+
+
+@blp.route("/permits/<uuid:permit_id>/reject")
+class RejectPermit(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.Decision, required=False)
+    @blp.response(200, schemas.Permit)
+    @problems(400, 404, DECIDED, 422)
+    def post(self, data, permit_id):
+        """Reject a permit (permit.rejected), optionally with a reason"""
+        return permits.reject(permit_id, current_claims()["sub"], data.get("reason"))

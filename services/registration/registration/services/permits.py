@@ -1,0 +1,157 @@
+"""Permits (izin): requested by the organiser or by the official (invitation link), approved or rejected by an
+admin. Approval turns the official's absences in its span into excused — for sessions already past too — emitting
+attendance.updated for each; a scan (present, late) stays: the official came."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from retret import clock
+from retret.db import insert_ignore
+from retret.http.errors import ApiError, field_error
+from retret.http.pagination import keyset_page
+from retret.rules.attendance import EXCUSED, permit_covers
+
+from ..context import context
+from ..domain import agenda, permits as rules
+from ..domain.checkins import PERMIT, permit_excuses
+from ..event_data import attendance_data, permit_data, session_slot
+from ..models import AgendaSession, Attendance, Permit, Registration
+from ..views import permit_view
+from .common import REGISTRATION_NOT_FOUND, created_cursor, get_owned, get_retreat
+from .invitations import _claimed
+
+PERMIT_NOT_FOUND = "Izin tidak ditemukan."
+UNKNOWN_SESSION = "Sesi tidak ditemukan pada retret ini."
+UNKNOWN_NIP = "NIP ini tidak terdaftar pada retret ini."
+
+
+# --------------------------------------------------------------------------- requests
+def request_permit(retreat_id: str, data: dict, requested_by: str) -> dict:
+    """By the organiser, for an official named by NIP or registration id."""
+    with context.bus.unit_of_work() as session:
+        retreat = get_retreat(session, retreat_id, lock=True)
+        registration = _registration(session, retreat.id, data)
+        return _request(session, registration, data, requested_by)
+
+
+def request_own_permit(token: str, data: dict) -> dict:
+    """By the official, through the invitation link (the reason is required)."""
+    with context.bus.unit_of_work() as session:
+        registration = _claimed(session, token, lock=True)
+        return _request(session, registration, data, rules.OFFICIAL)
+
+
+def _registration(session: Session, retreat_id: str, data: dict) -> Registration:
+    if data.get("registration_id") is not None:
+        registration = session.get(Registration, str(data["registration_id"]))
+        if registration is None or registration.retreat_id != retreat_id:
+            raise field_error("registration_id", REGISTRATION_NOT_FOUND, code="not_found")
+        return registration
+    nip = "".join(data["nip"].split())
+    registration = session.scalar(select(Registration).where(
+        Registration.retreat_id == retreat_id, Registration.official_nip == nip))
+    if registration is None:
+        raise field_error("nip", UNKNOWN_NIP, code="not_found")
+    return registration
+
+
+def _request(session: Session, registration: Registration, data: dict, requested_by: str) -> dict:
+    rules.check_requestable(registration.status, registration.retreat.status)
+    session_ids = _session_ids(session, registration.retreat_id, data["session_ids"])
+    permit = Permit(retreat_id=registration.retreat_id, registration=registration, kind=data["kind"],
+                    reason=data.get("reason"), session_ids=session_ids, starts_at=data.get("starts_at"),
+                    ends_at=data.get("ends_at"), status=rules.PENDING, requested_by=requested_by)
+    session.add(permit)
+    session.flush()
+    _record(session, permit, "permit.requested")
+    return permit_view(permit)
+
+
+def _session_ids(session: Session, retreat_id: str, ids: list) -> list[str]:
+    """The sessions named (each once, in the order given); 422 naming each one that is not of this retreat."""
+    wanted = agenda.unique(str(i) for i in ids)
+    known = set(session.scalars(select(AgendaSession.id).where(
+        AgendaSession.retreat_id == retreat_id, AgendaSession.id.in_(wanted)))) if wanted else set()
+    errors = {f"session_ids.{n}": [UNKNOWN_SESSION] for n, i in enumerate(str(i) for i in ids) if i not in known}
+    if errors:
+        raise ApiError(422, f"session_ids: {UNKNOWN_SESSION}", code="unknown_session", errors=errors)
+    return wanted
+
+
+def _record(session: Session, permit: Permit, type_name: str) -> None:
+    context.bus.record(session, type_name, permit_data(permit), retreat_id=permit.retreat_id)
+
+
+# --------------------------------------------------------------------------- reading
+def list_permits(retreat_id: str, args: dict, private: bool) -> dict:
+    with context.db.session() as session:
+        retreat = get_retreat(session, retreat_id)
+        stmt = select(Permit).where(Permit.retreat_id == retreat.id)
+        if args.get("status"):
+            stmt = stmt.where(Permit.status == args["status"])
+        rows, cursor = keyset_page(session, stmt, [Permit.created_at, Permit.id], args, created_cursor)
+        return {"items": [permit_view(p, private) for p in rows], "next_cursor": cursor}
+
+
+# --------------------------------------------------------------------------- decisions
+def approve(permit_id: str, decided_by: str) -> dict:
+    with context.bus.unit_of_work() as session:
+        permit = _decide(session, permit_id, rules.APPROVED, decided_by, None)
+        _record(session, permit, "permit.approved")
+        _excuse(session, permit)
+        return permit_view(permit)
+
+
+def reject(permit_id: str, decided_by: str, reason: str | None) -> dict:
+    with context.bus.unit_of_work() as session:
+        permit = _decide(session, permit_id, rules.REJECTED, decided_by, reason)
+        _record(session, permit, "permit.rejected")
+        return permit_view(permit)
+
+
+def _decide(session: Session, permit_id: str, status: str, decided_by: str, reason: str | None) -> Permit:
+    permit = get_owned(session, Permit, permit_id, PERMIT_NOT_FOUND, lock=True)
+    rules.check_decidable(permit.status)
+    permit.status, permit.decided_by, permit.decided_at = status, decided_by, clock.now()
+    permit.decision_reason = reason
+    session.flush()
+    return permit
+
+
+def _excuse(session: Session, permit: Permit) -> None:
+    """Excused for every scheduled session the permit covers in the official's audience, unless scanned."""
+    registration = permit.registration
+    for agenda_session in _covered(session, permit):
+        if agenda_session.audience_groups and registration.group not in agenda_session.audience_groups:
+            continue  # not expected there: nothing to excuse
+        values = {"status": EXCUSED, "scanned_at": None, "method": PERMIT, "device_id": None, "scan_id": None}
+        new_id = insert_ignore(session, Attendance, {
+            "retreat_id": permit.retreat_id, "registration_id": registration.id,
+            "session_id": agenda_session.id, **values}, keys=["registration_id", "session_id"],
+            returning=Attendance.id)
+        row = session.get(Attendance, new_id) if new_id else session.scalar(
+            select(Attendance).where(Attendance.registration_id == registration.id,
+                                     Attendance.session_id == agenda_session.id)
+            .with_for_update().execution_options(populate_existing=True))
+        if new_id is None:
+            if not permit_excuses(row.status):
+                continue
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.flush()
+        context.bus.record(session, "attendance.updated", attendance_data(row), retreat_id=permit.retreat_id)
+
+
+def _covered(session: Session, permit: Permit) -> list[AgendaSession]:
+    rows = session.scalars(select(AgendaSession).where(
+        AgendaSession.retreat_id == permit.retreat_id, AgendaSession.status == agenda.SCHEDULED)
+        .order_by(AgendaSession.starts_at, AgendaSession.id)).all()
+    starts = clock.as_utc(permit.starts_at) if permit.starts_at else None
+    ends = clock.as_utc(permit.ends_at) if permit.ends_at else None
+    return [s for s in rows if permit_covers(s.id, *_slot(s), permit.session_ids or [], starts, ends)]
+
+
+def _slot(agenda_session: AgendaSession):
+    slot = session_slot(agenda_session)
+    return slot.starts_at, slot.ends_at
