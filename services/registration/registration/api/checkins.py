@@ -67,7 +67,7 @@ class CheckinBatch(MethodView):
 
 @blp.route("/retreats/<uuid:retreat_id>/manifest")
 class Manifest(MethodView):
-    @station_or_staff(OPERATOR)
+    @station_or_staff(*READERS)
     @blp.arguments(schemas.ManifestArgs, location="query")
     @blp.response(200, schemas.Manifest)
     @problems(404, 422)
