@@ -1,0 +1,164 @@
+"""Permits (izin): requested by the organiser or the official, approved or rejected once; approval excuses the
+sessions it covers (past ones too) unless the official was scanned; permit.* and attendance.updated events."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from retret.events import SUBSCRIPTIONS
+from retret.events.catalogue import event_type
+from retret.events.subscriptions import filter_for
+from retret_testing.http import assert_problem
+
+WIB = timezone(timedelta(hours=7))
+
+
+def at(hour: int, minute: int = 0, day: int = 16) -> str:
+    return datetime(2025, 5, day, hour, minute, tzinfo=WIB).isoformat()
+
+
+@pytest.fixture
+def world(api, frozen_clock, admin, operator, secretariat):
+    """Apel (05:30-06:30), lecture (08:00-10:00) and a discussion for Peleton 1 only (13:00-15:00) on the 16th;
+    two confirmed officials; the clock at 07:00 on the 16th."""
+    frozen_clock(datetime(2025, 5, 10, 9, 0, tzinfo=WIB))
+    retreat = api.retreat(publish=True)
+    apel = api.session(retreat["id"])
+    lecture = api.session(retreat["id"], title="Kuliah Umum", kind="lecture", starts_at=at(8), ends_at=at(10))
+    discussion = api.session(retreat["id"], title="Diskusi", kind="discussion", starts_at=at(13), ends_at=at(15),
+                             audience_groups=["Peleton 1"])
+    budi, siti = api.confirmed(retreat["id"], 1), api.confirmed(retreat["id"], 2)
+    frozen_clock(datetime(2025, 5, 16, 7, 0, tzinfo=WIB))
+    return {"retreat": retreat, "apel": apel, "lecture": lecture, "discussion": discussion, "budi": budi,
+            "siti": siti, "url": f"/api/v1/retreats/{retreat['id']}/permits"}
+
+
+def request(client, world, headers, **body):
+    return client.post(world["url"], json={"kind": "sick", "reason": "Demam", **body}, headers=headers)
+
+
+def events(api, type_name):
+    rows = api.outbox(type_name)
+    for row in rows:
+        assert event_type(type_name).schema().validate(row["data"]) == {}
+    return [row["data"] for row in rows]
+
+
+def test_request_by_nip_for_sessions_and_approve(api, client, world, admin):
+    response = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                       session_ids=[world["apel"]["id"], world["lecture"]["id"]])
+    assert response.status_code == 201, response.get_json()
+    permit = response.get_json()
+    assert (permit["status"], permit["kind"], permit["reason"], permit["requested_by"]) == (
+        "pending", "sick", "Demam", "admin")
+    assert permit["registration_id"] == world["budi"]["id"] and permit["official"]["name"]
+    [requested] = events(api, "permit.requested")
+    assert requested["status"] == "pending" and requested["session_ids"] == [world["apel"]["id"],
+                                                                             world["lecture"]["id"]]
+    assert "reason" not in filter_for(SUBSCRIPTIONS["reporting"], "permit.requested", requested)
+
+    approved = client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    assert approved.get_json()["decided_by"] == "admin" and approved.get_json()["decided_at"]
+    assert [e["status"] for e in events(api, "permit.approved")] == ["approved"]
+    # The apel is past, the lecture to come: both excused now.
+    excused = events(api, "attendance.updated")
+    assert sorted((e["session_id"], e["status"], e["method"]) for e in excused) == sorted(
+        [(world["apel"]["id"], "excused", "permit"), (world["lecture"]["id"], "excused", "permit")])
+    assert_problem(client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin), 409, code="permit_decided")
+    assert_problem(client.post(f"/api/v1/permits/{permit['id']}/reject", json={}, headers=admin), 409,
+                   code="permit_decided")
+
+
+def test_a_period_permit_excuses_what_it_overlaps_in_the_officials_audience(api, client, world, admin):
+    permit = request(client, world, admin, registration_id=world["siti"]["id"], kind="duty",
+                     starts_at=at(9), ends_at=at(16)).get_json()
+    assert permit["session_ids"] == [] and permit["starts_at"] == "2025-05-16T09:00:00+07:00"
+    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    # The lecture overlaps; the discussion too, but Siti is not in Peleton 1: not expected, nothing to excuse.
+    assert [(e["session_id"], e["status"]) for e in events(api, "attendance.updated")] == [
+        (world["lecture"]["id"], "excused")]
+
+
+def test_a_scan_stays_and_a_later_scan_wins_over_an_excuse(api, client, world, admin, operator, frozen_clock):
+    checkins = f"/api/v1/retreats/{world['retreat']['id']}/checkins"
+    scanned = client.post(checkins, json={"session_id": world["apel"]["id"], "scanned_at": at(5, 40),
+                                          "code": api.badge_code(world["budi"]["id"])}, headers=operator)
+    assert scanned.status_code == 201
+    permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                     session_ids=[world["apel"]["id"], world["lecture"]["id"]]).get_json()
+    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    statuses = {(e["session_id"], e["status"]) for e in events(api, "attendance.updated")}
+    assert statuses == {(world["apel"]["id"], "late"), (world["lecture"]["id"], "excused")}
+    # He came to the lecture after all: the scan replaces the excuse.
+    frozen_clock(datetime(2025, 5, 16, 8, 0, tzinfo=WIB))
+    came = client.post(checkins, json={"session_id": world["lecture"]["id"], "scanned_at": at(7, 55),
+                                       "code": api.badge_code(world["budi"]["id"])}, headers=operator)
+    assert came.status_code == 201 and came.get_json()["status"] == "present"
+    listed = client.get(checkins, query_string={"session_id": world["lecture"]["id"]}, headers=operator)
+    assert [i["status"] for i in listed.get_json()["items"]] == ["present"]
+
+
+def test_reject(api, client, world, admin):
+    permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                     session_ids=[world["apel"]["id"]]).get_json()
+    rejected = client.post(f"/api/v1/permits/{permit['id']}/reject", json={"reason": "Tanpa surat dokter"},
+                           headers=admin)
+    assert rejected.status_code == 200
+    assert (rejected.get_json()["status"], rejected.get_json()["decision_reason"]) == ("rejected",
+                                                                                       "Tanpa surat dokter")
+    assert [e["status"] for e in events(api, "permit.rejected")] == ["rejected"]
+    assert events(api, "attendance.updated") == []
+    assert_problem(client.post(f"/api/v1/permits/{uuid.uuid4()}/reject", json={}, headers=admin), 404)
+    assert_problem(client.post(f"/api/v1/permits/{uuid.uuid4()}/approve", headers=admin), 404)
+
+
+def test_the_official_asks_through_the_invitation_link(api, client, world, admin):
+    url = f"/api/v1/invitations/{api.token_of(world['siti'])}/permits"
+    assert_problem(client.post(url, json={"kind": "family", "session_ids": [world["lecture"]["id"]]}), 422,
+                   field="reason")
+    response = client.post(url, json={"kind": "family", "reason": "Orang tua sakit",
+                                      "session_ids": [world["lecture"]["id"]]})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["requested_by"] == "official" and response.get_json()["status"] == "pending"
+    assert_problem(client.post("/api/v1/invitations/bukan-token/permits",
+                               json={"kind": "sick", "reason": "x", "session_ids": [world["apel"]["id"]]}), 404)
+
+
+def test_list_by_status_and_the_reason_for_admins_only(api, client, world, admin, secretariat):
+    first = request(client, world, admin, nip=world["budi"]["official"]["nip"], session_ids=[world["apel"]["id"]])
+    request(client, world, admin, nip=world["siti"]["official"]["nip"], session_ids=[world["apel"]["id"]])
+    client.post(f"/api/v1/permits/{first.get_json()['id']}/approve", headers=admin)
+    pending = client.get(world["url"], query_string={"status": "pending"}, headers=admin).get_json()["items"]
+    assert [p["registration_id"] for p in pending] == [world["siti"]["id"]] and pending[0]["reason"] == "Demam"
+    everyone = client.get(world["url"], headers=secretariat).get_json()["items"]
+    assert len(everyone) == 2 and all("reason" not in p for p in everyone)
+    assert_problem(client.get(world["url"], query_string={"status": "x"}, headers=admin), 422, field="status")
+
+
+def test_refusals(api, client, world, admin, frozen_clock):
+    nip = world["budi"]["official"]["nip"]
+    assert_problem(request(client, world, admin, nip=nip), 422, field="session_ids")
+    assert_problem(request(client, world, admin, nip=nip, session_ids=[world["apel"]["id"]], starts_at=at(9),
+                           ends_at=at(10)), 422, field="session_ids")
+    assert_problem(request(client, world, admin, nip=nip, starts_at=at(9)), 422, field="ends_at")
+    assert_problem(request(client, world, admin, nip=nip, starts_at=at(9), ends_at=at(8)), 422, field="ends_at")
+    assert_problem(request(client, world, admin, session_ids=[world["apel"]["id"]]), 422, field="nip")
+    assert_problem(request(client, world, admin, nip=nip, kind="holiday", session_ids=[world["apel"]["id"]]), 422,
+                   field="kind")
+    assert_problem(request(client, world, admin, nip=nip, session_ids=[world["apel"]["id"], str(uuid.uuid4())]),
+                   422, field="session_ids.1")
+    assert_problem(request(client, world, admin, nip=api.nip(99), session_ids=[world["apel"]["id"]]), 422,
+                   field="nip")
+    assert_problem(request(client, world, admin, registration_id=str(uuid.uuid4()),
+                           session_ids=[world["apel"]["id"]]), 422, field="registration_id")
+    frozen_clock(datetime(2025, 5, 10, 9, 0, tzinfo=WIB))
+    invited = api.register(world["retreat"]["id"], 3)
+    assert_problem(request(client, world, admin, registration_id=invited["id"], session_ids=[world["apel"]["id"]]),
+                   409, code="not_confirmed")
+    assert_problem(client.post(f"/api/v1/retreats/{uuid.uuid4()}/permits",
+                               json={"kind": "sick", "nip": nip, "session_ids": [world["apel"]["id"]]},
+                               headers=admin), 404)
+    assert events(api, "permit.requested") == []
