@@ -13,6 +13,7 @@ from retret_testing.http import assert_problem
 ROLES = ("admin", "operator", "secretariat")
 WRITE = {"admin"}                                   # admin only
 READ = {"admin", "operator", "secretariat"}         # every staff role
+DESK = {"admin", "operator"}                        # check-in desks: operators and admins
 PUBLIC = "public"                                    # no staff token: sign-in, the official's own invitation
 
 ACCESS: dict[tuple[str, str], set[str] | str] = {
@@ -52,6 +53,24 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("get", "/api/v1/import-jobs/{job_id}"): READ,
     ("get", "/api/v1/events"): WRITE,
     ("get", "/api/v1/audit"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/checkins"): DESK,
+    ("post", "/api/v1/retreats/{retreat_id}/checkins/batch"): DESK,
+    ("get", "/api/v1/retreats/{retreat_id}/checkins"): READ,
+    ("get", "/api/v1/retreats/{retreat_id}/manifest"): READ,
+    ("post", "/api/v1/retreats/{retreat_id}/station-tokens"): DESK,
+    ("get", "/api/v1/retreats/{retreat_id}/station-tokens"): DESK,
+    ("post", "/api/v1/station-tokens/{station_token_id}/revoke"): DESK,
+    ("post", "/api/v1/retreats/{retreat_id}/permits"): WRITE,
+    ("get", "/api/v1/retreats/{retreat_id}/permits"): READ,
+    ("post", "/api/v1/invitations/{token}/permits"): PUBLIC,
+    ("post", "/api/v1/permits/{permit_id}/approve"): WRITE,
+    ("post", "/api/v1/permits/{permit_id}/reject"): WRITE,
+}
+# What a station token (of the retreat in the path) may call; everything else refuses it (401 or 403).
+STATION = {
+    ("post", "/api/v1/retreats/{retreat_id}/checkins"),
+    ("post", "/api/v1/retreats/{retreat_id}/checkins/batch"),
+    ("get", "/api/v1/retreats/{retreat_id}/manifest"),
 }
 
 
@@ -70,12 +89,23 @@ def world(api) -> dict[str, str]:
     speaker = api.speaker(retreat["id"])
     session = api.session(retreat["id"], starts_at="2030-05-15T05:30:00+07:00", ends_at="2030-05-15T06:30:00+07:00",
                           speaker_ids=[speaker["id"]])
+    station = api.station(retreat["id"])
+    revoked_here = api.station(retreat["id"], "pos-2")  # the revoke endpoint's: `station` keeps working
     return {"retreat_id": retreat["id"], "registration_id": registration["id"], "session_id": session["id"],
-            "speaker_id": speaker["id"], "job_id": str(uuid.uuid4()), "nip": registration["official"]["nip"], "token": api.token_of(registration)}
+            "speaker_id": speaker["id"], "job_id": str(uuid.uuid4()), "nip": registration["official"]["nip"],
+            "token": api.token_of(registration), "permit_id": str(uuid.uuid4()), "station_token_id": revoked_here["id"],
+            "station": station["headers"]}
 
 
 def _url(path: str, world: dict) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: world[m.group(1)], path)
+
+
+def test_a_station_token_of_another_retreat_is_refused(api, client, world):
+    other = api.retreat("OTHER-2030", publish=True, starts_on="2030-06-15", ends_on="2030-06-17")
+    foreign = api.station(other["id"], "pos-9")["headers"]
+    for method, path in sorted(STATION):
+        assert_problem(getattr(client, method)(_url(path, world), json={}, headers=foreign), 403)
 
 
 def test_the_table_names_every_operation(spec_operations):
@@ -98,6 +128,11 @@ def test_each_role_on_each_endpoint(api, client, world, spec_operations):
                 refused.append(f"{role} {method.upper()} {path}: {status}")
             if role not in access and status != 403:
                 let_in.append(f"{role} {method.upper()} {path}: {status}")
+        status = call(url, json={}, headers=world["station"]).status_code
+        if (method, path) in STATION and status in (401, 403):
+            refused.append(f"station {method.upper()} {path}: {status}")
+        if (method, path) not in STATION and status not in (401, 403):
+            let_in.append(f"station {method.upper()} {path}: {status}")
     assert refused == [], "allowed but refused"
     assert let_in == [], "not allowed but let in"
 
