@@ -229,9 +229,10 @@ def test_a_batch_refuses_bad_input_as_a_whole(api, client, world, operator):
 
 
 # --------------------------------------------------------------------------- the list
-def test_the_list_filters(api, client, world, operator, secretariat):
+def test_the_list_filters(api, client, world, operator, secretariat, frozen_clock):
     budi, siti = api.badge_code(world["budi"]["id"]), api.badge_code(world["siti"]["id"])
     batch(client, world, operator, [{"scan_id": "1", "code": budi, "scanned_at": at(5, 20)}], "pos-1")
+    frozen_clock(DURING_APEL + timedelta(minutes=1))  # listed in the order first recorded
     batch(client, world, operator, [{"scan_id": "2", "code": siti, "scanned_at": at(5, 50)}], "pos-2")
 
     def listed(**query):

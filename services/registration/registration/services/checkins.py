@@ -173,7 +173,7 @@ def _attendance(session: Session, retreat: Retreat, registration_id: str, sessio
     else:
         row = session.scalar(select(Attendance).where(
             Attendance.registration_id == registration_id, Attendance.session_id == session_id)
-            .with_for_update().execution_options(populate_existing=True))
+            .with_for_update(of=Attendance).execution_options(populate_existing=True))
         recorded_at = clock.as_utc(row.scanned_at) if row.scanned_at else None
         if not rules.scan_wins(row.status, recorded_at, values["scanned_at"]):
             return None

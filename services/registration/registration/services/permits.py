@@ -133,7 +133,7 @@ def _excuse(session: Session, permit: Permit) -> None:
         row = session.get(Attendance, new_id) if new_id else session.scalar(
             select(Attendance).where(Attendance.registration_id == registration.id,
                                      Attendance.session_id == agenda_session.id)
-            .with_for_update().execution_options(populate_existing=True))
+            .with_for_update(of=Attendance).execution_options(populate_existing=True))
         if new_id is None:
             if not permit_excuses(row.status):
                 continue
