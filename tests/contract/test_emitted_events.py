@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -73,7 +73,26 @@ def build_agenda(client) -> str:
                                                    "shift_sessions": True})
     call(client, "patch", f"/retreats/{retreat}", {"venue": "Rindam V/Brawijaya"})
     call(client, "post", f"/retreats/{retreat}/start")
+    attend(client, retreat, sessions)
     return retreat
+
+
+def attend(client, retreat: str, sessions: list[str]) -> None:
+    """On the first morning: the confirmed official is scanned at the apel (late) and excused from the lecture by
+    a permit; a second permit is rejected."""
+    clock.set_clock(lambda: datetime(2025, 6, 2, 6, 0, tzinfo=timezone(timedelta(hours=7))))
+    [confirmed] = call(client, "get", f"/retreats/{retreat}/registrations?status=confirmed")["items"]
+    nip = confirmed["official"]["nip"]
+    assert call(client, "post", f"/retreats/{retreat}/checkins", {"session_id": sessions[0], "nip": nip,
+                                                                   "scanned_at": "2025-06-02T05:40:00+07:00"},
+                201)["status"] == "late"
+    excused = call(client, "post", f"/retreats/{retreat}/permits", {
+        "nip": nip, "kind": "duty", "reason": "Rapat", "session_ids": [sessions[1]]}, 201)
+    call(client, "post", f"/permits/{excused['id']}/approve")
+    rejected = call(client, "post", f"/retreats/{retreat}/permits", {
+        "nip": nip, "kind": "other", "starts_at": "2025-06-03T00:00:00+07:00",
+        "ends_at": "2025-06-03T12:00:00+07:00"}, 201)
+    call(client, "post", f"/permits/{rejected['id']}/reject", {"reason": "Tanpa surat"})
 
 
 def register_and_answer(client, retreat: str) -> None:
@@ -112,7 +131,8 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     types = {row["type"] for row in rows}
     assert {"speaker.updated", "session.scheduled", "session.updated", "session.rescheduled", "session.cancelled",
             "retreat.published", "retreat.rescheduled", "retreat.updated", "participant.invited",
-            "participant.updated", "registration.confirmed", "registration.declined", "registration.cancelled"} <= types
+            "participant.updated", "registration.confirmed", "registration.declined", "registration.cancelled",
+            "attendance.updated", "permit.requested", "permit.approved", "permit.rejected"} <= types
 
     for subscriber in ("reporting", "notifications"):
         context = importlib.import_module(f"{subscriber}.context").context
@@ -130,6 +150,20 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     assert_reporting_matches(retreat_id, sessions, speakers)
     registrations = call(registration, "get", f"/retreats/{retreat_id}/registrations")["items"]
     assert_registrations_match(retreat_id, registrations)
+    checkins = call(registration, "get", f"/retreats/{retreat_id}/checkins")["items"]
+    assert_attendance_matches(retreat_id, checkins)
+
+
+def assert_attendance_matches(retreat_id: str, checkins: list[dict]) -> None:
+    from reporting.context import context
+    from reporting.models import Attendance, Permit
+
+    with context.db.session() as db:
+        projected = {(row.registration_id, row.session_id): row.status for row in db.scalars(
+            select(Attendance).where(Attendance.retreat_id == retreat_id))}
+        permits = sorted(row.status for row in db.scalars(select(Permit).where(Permit.retreat_id == retreat_id)))
+    assert projected == {(c["registration_id"], c["session_id"]): c["status"] for c in checkins}
+    assert sorted(projected.values()) == ["excused", "late"] and permits == ["approved", "rejected"]
 
 
 def assert_registrations_match(retreat_id: str, registrations: list[dict]) -> None:
