@@ -254,3 +254,17 @@ def test_the_list_filters(api, client, world, operator, secretariat, frozen_cloc
                    field="status")
     assert_problem(client.get(world["url"], query_string={"cursor": "zzz"}, headers=secretariat), 422,
                    field="cursor")
+
+
+def test_a_moved_session_rates_its_scans_again(api, client, world, operator, admin, frozen_clock):
+    post(client, world, operator, code=api.badge_code(world["budi"]["id"]), scanned_at=at(5, 38))  # late
+    post(client, world, operator, code=api.badge_code(world["siti"]["id"]), scanned_at=at(5, 30))  # present
+    frozen_clock(datetime(2025, 5, 16, 7, 0, tzinfo=WIB))
+    moved = client.patch(f"/api/v1/sessions/{world['apel']['id']}", json={"starts_at": at(5, 35),
+                                                                           "ends_at": at(6, 35)}, headers=admin)
+    assert moved.status_code == 200, moved.get_json()
+    # Budi's 05:38 is now within the tolerance; Siti's 05:30 stays present (before the start).
+    assert [(e["registration_id"], e["status"]) for e in attendance_events(api)][2:] == [
+        (world["budi"]["id"], "present")]
+    listed = client.get(world["url"], query_string={"status": "late"}, headers=operator).get_json()["items"]
+    assert listed == []

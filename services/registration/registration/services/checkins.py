@@ -18,6 +18,7 @@ from retret import clock
 from retret.db import insert_ignore
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
+from retret.rules import attendance as attendance_rules
 
 from .. import tokens
 from ..context import context
@@ -182,6 +183,22 @@ def _attendance(session: Session, retreat: Retreat, registration_id: str, sessio
         session.refresh(row)
     context.bus.record(session, "attendance.updated", attendance_data(row), retreat_id=retreat.id)
     return row
+
+
+def restatus(session: Session, agenda_session: AgendaSession) -> None:
+    """After a session moved: each scan is present or late again by the new start (attendance.updated when that
+    changes its status). Scans are kept even when they now lie outside the moved window: the official came."""
+    starts_at = session_slot(agenda_session).starts_at
+    tolerance = agenda_session.retreat.late_tolerance_minutes
+    rows = session.scalars(select(Attendance).where(
+        Attendance.session_id == agenda_session.id, Attendance.status.in_(rules.SCANNED))
+        .with_for_update(of=Attendance).order_by(Attendance.id)).all()
+    for row in rows:
+        status = attendance_rules.scan_status(clock.as_utc(row.scanned_at), starts_at, tolerance)
+        if status != row.status:
+            row.status = status
+            session.flush()
+            context.bus.record(session, "attendance.updated", attendance_data(row), retreat_id=row.retreat_id)
 
 
 def _duplicate(session: Session, scan_id: str, registration_id: str, session_id: str,

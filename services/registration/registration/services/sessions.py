@@ -18,6 +18,7 @@ from ..domain import agenda, retreats as retreat_rules
 from ..event_data import session_data, session_slot
 from ..models import AgendaSession, Retreat, SessionSpeaker, Speaker
 from ..views import local, session_view
+from .checkins import restatus
 from .common import created_cursor, get_owned, get_retreat
 
 SESSION_NOT_FOUND = "Sesi tidak ditemukan."
@@ -135,6 +136,7 @@ def update_session(session_id: str, data: dict) -> dict:
         session.flush()
         if slot != old:
             _record(session, agenda_session, "session.rescheduled", old)
+            restatus(session, agenda_session)
         elif session_data(agenda_session) != before:
             agenda_session.updated_at = clock.now()  # also when only its speakers changed (another table)
             _record(session, agenda_session, "session.updated")
@@ -194,3 +196,4 @@ def move_sessions(session: Session, moves: list) -> None:
         agenda_session.starts_at, agenda_session.ends_at = clock.as_utc(slot.starts_at), clock.as_utc(slot.ends_at)
         session.flush()
         _record(session, agenda_session, "session.rescheduled", old)
+        restatus(session, agenda_session)
