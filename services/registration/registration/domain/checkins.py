@@ -51,11 +51,10 @@ class SessionFacts:
     closes_after_minutes: int
 
 
-def check_person(found: bool, same_retreat: bool, registration_status: str | None) -> None:
-    if not found:
-        raise Refused(UNKNOWN_CODE)
-    if not same_retreat:
-        raise Refused(OTHER_RETREAT)
+def check_person(registration_status: str | None, known_elsewhere: bool) -> None:
+    """`registration_status`: of the person's registration in this retreat (None: not registered here)."""
+    if registration_status is None:
+        raise Refused(OTHER_RETREAT if known_elsewhere else UNKNOWN_CODE)
     if registration_status != "confirmed":
         raise Refused(NOT_CONFIRMED)
 

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from retret import clock
@@ -53,24 +53,26 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- use cases
-def check_in(retreat_id: str, data: dict, device_id: str | None) -> tuple[dict, bool]:
+def check_in(retreat_id: str, data: dict, station_device: str | None) -> tuple[dict, bool]:
     """One scan → (the answer, whether it was recorded); 422 with the refusal's code when refused."""
     retreat = _retreat(retreat_id)
-    outcome = _scan(retreat, data, device_id)
+    outcome = _scan(retreat, data, station_device or data.get("device_id"))
     if outcome.outcome == REJECTED:
+        message = rules.MESSAGES[outcome.error]
         field = REFUSED_FIELD.get(outcome.error, "code" if data.get("code") is not None else "nip")
-        raise ApiError(422, rules.MESSAGES[outcome.error], code=outcome.error,
-                       errors={field: [rules.MESSAGES[outcome.error]]})
-    view = attendance_view(outcome.attendance, retreat.timezone)
-    return {**view, "scan_id": outcome.scan_id, "duplicate": outcome.outcome == DUPLICATE}, \
-        outcome.outcome == RECORDED
+        raise ApiError(422, message, code=outcome.error, errors={field: [message]})
+    answer = {**attendance_view(outcome.attendance, retreat.timezone), "scan_id": outcome.scan_id,
+              "duplicate": outcome.outcome == DUPLICATE}
+    return answer, outcome.outcome == RECORDED
 
 
-def check_in_batch(retreat_id: str, data: dict, device_id: str | None) -> dict:
-    """A station's queued scans, each decided on its own, answered in the order sent."""
+def check_in_batch(retreat_id: str, data: dict, station_device: str | None) -> dict:
+    """A station's queued scans, each decided on its own, answered in the order sent. The device is the
+    station token's; for staff, each scan's own or else the batch's."""
     retreat = _retreat(retreat_id)
-    device = device_id or data.get("device_id")
-    return {"results": [_scan(retreat, scan, device).result(retreat.timezone) for scan in data["scans"]]}
+    results = [_scan(retreat, scan, station_device or scan.get("device_id") or data.get("device_id"))
+               for scan in data["scans"]]
+    return {"results": [outcome.result(retreat.timezone) for outcome in results]}
 
 
 def list_checkins(retreat_id: str, args: dict) -> dict:
@@ -96,10 +98,9 @@ def _retreat(retreat_id: str) -> Retreat:
         return get_retreat(session, retreat_id)
 
 
-def _scan(retreat: Retreat, data: dict, device_id: str | None) -> Outcome:
+def _scan(retreat: Retreat, data: dict, device: str | None) -> Outcome:
     scan_id = data.get("scan_id") or str(uuid.uuid4())
     scanned_at = clock.as_utc(data.get("scanned_at") or clock.now())
-    device = device_id or data.get("device_id")
     with context.bus.unit_of_work() as session:
         seen = session.get(Scan, (retreat.id, scan_id))
         if seen is not None:
@@ -137,29 +138,27 @@ def _decide(session: Session, retreat: Retreat, data: dict, scanned_at: datetime
         agenda_session.status, session_slot(agenda_session), agenda_session.checkin_opens_before_minutes,
         agenda_session.checkin_closes_after_minutes)
     rules.check_session(facts)
-    registration, same_retreat = _person(session, retreat.id, data)
-    rules.check_person(registration is not None or same_retreat is False, same_retreat is True,
-                       registration.status if registration is not None else None)
+    registration, known_elsewhere = _person(session, retreat.id, data)
+    rules.check_person(registration.status if registration else None, known_elsewhere)
     status = rules.scan_status(facts, scanned_at, clock.now(), retreat.late_tolerance_minutes)
     return registration, agenda_session, status
 
 
-def _person(session: Session, retreat_id: str, data: dict) -> tuple[Registration | None, bool | None]:
-    """The registration scanned and whether it is of this retreat (None, None: nobody known)."""
+def _person(session: Session, retreat_id: str, data: dict) -> tuple[Registration | None, bool]:
+    """The registration of this retreat scanned (or None), and whether the code or NIP is known in another."""
     if data.get("code") is not None:
         nonce = tokens.read_badge(context.config.invitation_secret, data["code"])
         registration = None if nonce is None else session.scalar(
             select(Registration).where(Registration.badge_nonce == nonce))
-        if registration is None:
-            return None, None
-        return registration, registration.retreat_id == retreat_id
+        if registration is None or registration.retreat_id == retreat_id:
+            return registration, False
+        return None, True
     nip = "".join(str(data["nip"]).split())
     registration = session.scalar(select(Registration).where(
         Registration.retreat_id == retreat_id, Registration.official_nip == nip))
     if registration is not None:
-        return registration, True
-    elsewhere = session.scalar(select(Registration.id).where(Registration.official_nip == nip).limit(1))
-    return None, (False if elsewhere is not None else None)
+        return registration, False
+    return None, session.scalar(select(Registration.id).where(Registration.official_nip == nip).limit(1)) is not None
 
 
 def _attendance(session: Session, retreat: Retreat, registration_id: str, session_id: str,
@@ -178,9 +177,9 @@ def _attendance(session: Session, retreat: Retreat, registration_id: str, sessio
         recorded_at = clock.as_utc(row.scanned_at) if row.scanned_at else None
         if not rules.scan_wins(row.status, recorded_at, values["scanned_at"]):
             return None
-        session.execute(update(Attendance).where(Attendance.id == row.id).values(**values,
-                                                                                 updated_at=clock.now()))
-        session.refresh(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.flush()
     context.bus.record(session, "attendance.updated", attendance_data(row), retreat_id=retreat.id)
     return row
 
