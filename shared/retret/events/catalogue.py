@@ -257,7 +257,7 @@ def _types() -> list[EventType]:
     ]
     out.append(EventType("attendance.updated", reg, AttendanceData, {
         "registration_id": REGISTRATION_ID, "session_id": SESSION_ID, "retreat_id": RETREAT_ID,
-        "status": "late", "scanned_at": "2025-05-15T05:41:12+07:00", "method": "qr", "device_id": "pos-1"}))
+        "status": "late", "scanned_at": "2025-05-15T05:41:12+07:00", "method": "badge", "device_id": "pos-1"}))
     out += [
         EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status}, personal=frozenset({"reason"}))
         for verb, status in (("requested", "pending"), ("approved", "approved"), ("rejected", "rejected"))
