@@ -50,6 +50,9 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("post", "/api/v1/invitations/{token}/decline"): PUBLIC,
     ("post", "/api/v1/retreats/{retreat_id}/registrations/import"): WRITE,
     ("get", "/api/v1/import-jobs/{job_id}"): READ,
+    ("patch", "/api/v1/registrations/{registration_id}"): WRITE,
+    ("post", "/api/v1/retreats/{retreat_id}/groups/assign"): WRITE,
+    ("get", "/api/v1/retreats/{retreat_id}/groups"): READ,
     ("get", "/api/v1/events"): WRITE,
     ("get", "/api/v1/audit"): WRITE,
 }

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from . import audit, auth, events, imports, invitations, officials, registrations, retreats, sessions, speakers
+from . import (
+    audit, auth, events, groups, imports, invitations, officials, registrations, retreats, sessions, speakers,
+)
 
 BLUEPRINTS = (auth.blp, retreats.blp, sessions.blp, speakers.blp, officials.blp, registrations.blp, imports.blp,
-              invitations.blp, events.blp, audit.blp)
+              invitations.blp, events.blp, audit.blp, groups.blp)
 
 
 def register_blueprints(api: Api) -> None:
