@@ -13,6 +13,7 @@ from retret_testing.http import assert_problem
 ROLES = ("admin", "operator", "secretariat")
 WRITE = {"admin"}                                   # admin only
 READ = {"admin", "operator", "secretariat"}         # every staff role
+OPERATE = {"admin", "operator"}                     # admin and operator (printing badges)
 PUBLIC = "public"                                    # no staff token: sign-in, the official's own invitation
 
 ACCESS: dict[tuple[str, str], set[str] | str] = {
@@ -53,6 +54,9 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("patch", "/api/v1/registrations/{registration_id}"): WRITE,
     ("post", "/api/v1/retreats/{retreat_id}/groups/assign"): WRITE,
     ("get", "/api/v1/retreats/{retreat_id}/groups"): READ,
+    ("get", "/api/v1/registrations/{registration_id}/badge"): READ,
+    ("get", "/api/v1/invitations/{token}/badge"): PUBLIC,
+    ("get", "/api/v1/retreats/{retreat_id}/badges.pdf"): OPERATE,
     ("get", "/api/v1/events"): WRITE,
     ("get", "/api/v1/audit"): WRITE,
 }

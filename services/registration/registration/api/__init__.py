@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from . import (
-    audit, auth, events, groups, imports, invitations, officials, registrations, retreats, sessions, speakers,
+    audit, auth, badges, events, groups, imports, invitations, officials, registrations, retreats, sessions, speakers,
 )
 
 BLUEPRINTS = (auth.blp, retreats.blp, sessions.blp, speakers.blp, officials.blp, registrations.blp, imports.blp,
-              invitations.blp, events.blp, audit.blp, groups.blp)
+              invitations.blp, events.blp, audit.blp, groups.blp, badges.blp)
 
 
 def register_blueprints(api: Api) -> None:
