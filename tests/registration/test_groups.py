@@ -155,8 +155,12 @@ def test_sessions_whose_audience_names_no_platoon_are_reported(api, client, admi
     confirm(api, client, retreat["id"], 1)
     session = api.session(retreat["id"], audience_groups=["Peleton 1", "Peleton 9"])
     body = assign(client, admin, retreat["id"], {"platoons": 1}).get_json()
-    assert body["unmatched_audiences"] == [{"session_id": session["id"], "title": "Apel Pagi",
-                                            "groups": ["Peleton 9"]}]
+    unmatched = [{"session_id": session["id"], "title": "Apel Pagi", "groups": ["Peleton 9"]}]
+    assert body["unmatched_audiences"] == unmatched
+    roster = client.get(f"/api/v1/retreats/{retreat['id']}/groups", headers=admin).get_json()
+    assert roster["unmatched_audiences"] == unmatched
+    api.session(retreat["id"], title="Diskusi", audience_groups=["Peleton 1"])  # sessions ahead of the platoons
+    assert assign(client, admin, retreat["id"], {"platoons": 1}).get_json()["unmatched_audiences"] == unmatched
 
 
 def test_rejections(api, client, admin, retreat):

@@ -82,6 +82,13 @@ class RoomsTooSmall(DomainError):
         self.unplaced = unplaced
 
 
+def in_audience(audience_groups: Iterable[str] | None, group: str | None) -> bool:
+    """Whether a session expects an official of `group`: everyone when it names no groups, else exactly the
+    officials of the groups it names (as reporting counts `expected`)."""
+    audience = list(audience_groups or [])
+    return not audience or group in audience
+
+
 def platoon_names(count: int) -> list[str]:
     return [PLATOON_NAME.format(n) for n in range(1, count + 1)]
 

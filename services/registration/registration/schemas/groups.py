@@ -93,3 +93,4 @@ class Platoon(Schema):
 
 class Roster(Schema):
     items = fields.List(fields.Nested(Platoon))
+    unmatched_audiences = fields.List(fields.Nested(UnmatchedAudience))

@@ -143,12 +143,14 @@ def _unmatched(session: Session, retreat_id: str, confirmed: list[Registration])
         AgendaSession.retreat_id == retreat_id, AgendaSession.status == agenda.SCHEDULED)
         .order_by(AgendaSession.starts_at, AgendaSession.id)).all()
     return [{"session_id": s.id, "title": s.title, "groups": missing} for s in rows
-            if (missing := [g for g in s.audience_groups or [] if g not in present])]
+            if (missing := [g for g in s.audience_groups or []
+                            if not any(groups.in_audience([g], group) for group in present)])]
 
 
 # --------------------------------------------------------------------------- the roster
 def roster(retreat_id: str) -> dict:
-    """Each platoon with its confirmed members (by name), platoons in natural order; no contacts."""
+    """Each platoon with its confirmed members (by name), platoons in natural order, and the sessions whose
+    audience names a platoon nobody is in; no contacts."""
     with context.db.session() as session:
         retreat = get_retreat(session, retreat_id)
         rows = session.scalars(select(Registration).where(
@@ -159,7 +161,8 @@ def roster(retreat_id: str) -> dict:
             platoons.setdefault(registration.group, []).append(registration)
         return {"items": [{"group": name, "size": len(members),
                            "members": [_roster_member(r) for r in sorted(members, key=_by_name)]}
-                          for name, members in sorted(platoons.items(), key=lambda item: groups.natural_key(item[0]))]}
+                          for name, members in sorted(platoons.items(), key=lambda item: groups.natural_key(item[0]))],
+                "unmatched_audiences": _unmatched(session, retreat.id, rows)}
 
 
 def _by_name(registration: Registration) -> tuple:
