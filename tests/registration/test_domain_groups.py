@@ -164,3 +164,19 @@ def test_names_and_counts():
     assert platoon_count(97, platoons=5) == 5
     assert sorted(["Peleton 10", "Peleton 2", "Peleton 1"], key=natural_key) == [
         "Peleton 1", "Peleton 2", "Peleton 10"]
+
+
+def test_a_province_sized_retreat_is_assigned_in_moments():
+    """5,000 officials, 125 platoons, 1,300 rooms: counts and heaps, not scans of every member for every place
+    (the bound is generous for a busy machine; it takes well under a second alone)."""
+    import random
+    import time
+    rng = random.Random(5)
+    members = [Member(f"r{n}", f"UNIT-{rng.randrange(250)}", RED if rng.random() < 0.03 else "green",
+                      rng.choice("MF")) for n in range(5000)]
+    rooms = [Room(f"K{n}", 4, floor=rng.randrange(1, 4), near_clinic=n < 40, gender="MF"[n % 2])
+             for n in range(1300)]
+    started = time.perf_counter()
+    placed = assign(members, platoon_names(125), rooms)
+    assert time.perf_counter() - started < 20
+    assert all(p.group and p.room for p in placed.values())

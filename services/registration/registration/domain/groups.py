@@ -15,6 +15,7 @@ ground floor too.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -114,49 +115,69 @@ def assign(members: list[Member], platoons: list[str], rooms: list[Room] | None)
 
 
 # --------------------------------------------------------------------------- platoons
+class _Platoons:
+    """The platoons as they fill: members, and per platoon how many of each unit and how many red officials
+    (kept as counts, so a placement costs one pass over the platoons, not over their members)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.members: dict[str, list[Member]] = {name: [] for name in names}
+        self.units: dict[str, Counter] = {name: Counter() for name in names}
+        self.reds: dict[str, int] = {name: 0 for name in names}
+
+    def add(self, name: str, member: Member) -> None:
+        self.members[name].append(member)
+        self.units[name][member.unit_key] += 1
+        self.reds[name] += member.red
+
+    def remove(self, name: str, member: Member) -> None:
+        self.members[name].remove(member)
+        self.units[name][member.unit_key] -= 1
+        self.reds[name] -= member.red
+
+    def size(self, name: str) -> int:
+        return len(self.members[name])
+
+    def best_for(self, member: Member) -> str:
+        """The smallest platoon, among those the one with fewest of the member's unit (then of red officials,
+        for a red one): placed one by one, each unit goes round the platoons."""
+        return min(self.names, key=lambda n: (len(self.members[n]), self.units[n][member.unit_key],
+                                              self.reds[n] if member.red else 0))
+
+
 def assign_platoons(members: list[Member], names: list[str]) -> dict[str, str]:
-    rosters: dict[str, list[Member]] = {name: [] for name in names}
+    platoons = _Platoons(names)
     result, to_place = {}, []
     for member in members:
-        if member.group and (member.group_manual or member.group in rosters):
+        if member.group and (member.group_manual or member.group in platoons.members):
             result[member.id] = member.group
-            if member.group in rosters:
-                rosters[member.group].append(member)
+            if member.group in platoons.members:
+                platoons.add(member.group, member)
         else:
             to_place.append(member)
-    order = {name: index for index, name in enumerate(names)}
     for member in unit_order(to_place):
-        name = min(rosters, key=lambda n: (len(rosters[n]), _count_unit(rosters[n], member),
-                                           member.red and _count_red(rosters[n]), order[n]))
-        rosters[name].append(member)
+        name = platoons.best_for(member)
+        platoons.add(name, member)
         result[member.id] = name
-    _rebalance(rosters, result)
+    _rebalance(platoons, result)
     return result
 
 
-def _rebalance(rosters: dict[str, list[Member]], result: dict[str, str]) -> None:
+def _rebalance(platoons: _Platoons, result: dict[str, str]) -> None:
     """Move automatic members from platoons two or more above the smallest until the sizes are within one
     (a re-run after cancellations); manual members never move."""
-    while rosters:
-        target = min(rosters, key=lambda n: len(rosters[n]))
-        sources = [n for n in rosters if len(rosters[n]) >= len(rosters[target]) + 2
-                   and any(not m.group_manual for m in rosters[n])]
+    while platoons.names:
+        target = min(platoons.names, key=platoons.size)
+        sources = [n for n in platoons.names if platoons.size(n) >= platoons.size(target) + 2
+                   and any(not m.group_manual for m in platoons.members[n])]
         if not sources:
             return
-        source = max(sources, key=lambda n: len(rosters[n]))
-        member = max((m for m in rosters[source] if not m.group_manual),
-                     key=lambda m: (_count_unit(rosters[source], m) - _count_unit(rosters[target], m)))
-        rosters[source].remove(member)
-        rosters[target].append(member)
+        source = max(sources, key=platoons.size)
+        member = max((m for m in platoons.members[source] if not m.group_manual),
+                     key=lambda m: platoons.units[source][m.unit_key] - platoons.units[target][m.unit_key])
+        platoons.remove(source, member)
+        platoons.add(target, member)
         result[member.id] = target
-
-
-def _count_unit(roster: Iterable[Member], member: Member) -> int:
-    return sum(1 for other in roster if other.unit_key == member.unit_key)
-
-
-def _count_red(roster: Iterable[Member]) -> int:
-    return sum(1 for other in roster if other.red)
 
 
 def unit_order(members: list[Member]) -> list[Member]:
@@ -166,6 +187,66 @@ def unit_order(members: list[Member]) -> list[Member]:
 
 
 # --------------------------------------------------------------------------- rooms
+class _Lodging:
+    """The rooms as they fill: space left and units present per room, and per gender a heap of the rooms by most
+    space left (then plan order), so the usual placement does not look at every room."""
+
+    def __init__(self, rooms: list[Room], occupants: dict[str, list[Member]]):
+        self.rooms = rooms
+        self.free = [room.capacity - len(occupants[room.name]) for room in rooms]
+        self.units = [Counter(m.unit_key for m in occupants[room.name]) for room in rooms]
+        self.heaps: dict[str | None, list[tuple[int, int]]] = {}
+        for index, room in enumerate(rooms):
+            self.heaps.setdefault(room.gender, [])
+            self._push(index)
+
+    def _push(self, index: int) -> None:
+        if self.free[index] > 0:
+            heapq.heappush(self.heaps[self.rooms[index].gender], (-self.free[index], index))
+
+    def place(self, index: int, member: Member) -> None:
+        self.free[index] -= 1
+        self.units[index][member.unit_key] += 1
+        self._push(index)  # the old entry no longer matches free[index]: dropped when it surfaces
+
+    def most_space(self, member: Member) -> int | None:
+        """Ryser's rule, which mixes units whenever capacities allow: the admitting room with the most space left
+        that holds no one of the member's unit (else the one with the most space left)."""
+        clean, crowded = [], []
+        for gender, heap in self.heaps.items():
+            if gender is None or member.gender is None or gender == member.gender:
+                without_unit, with_unit = self._top(heap, member)
+                clean += [without_unit] if without_unit else []
+                crowded += [with_unit] if with_unit else []
+        best = min(clean or crowded, default=None)
+        return best[1] if best else None
+
+    def _top(self, heap: list, member: Member) -> tuple[tuple | None, tuple | None]:
+        """From one heap: the best room without the member's unit, else (None, the best room with it). Rooms
+        passed over are put back; there are at most as many as rooms holding the unit."""
+        skipped, without_unit = [], None
+        while heap:
+            entry = heapq.heappop(heap)
+            if -entry[0] != self.free[entry[1]]:
+                continue  # stale: the room has filled since
+            skipped.append(entry)
+            if not self.units[entry[1]][member.unit_key]:
+                without_unit = entry
+                break
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        if without_unit:
+            return without_unit, None
+        return None, (skipped[0] if skipped else None)
+
+    def best_tier(self, member: Member) -> int | None:
+        """For a red official: the best tier with space (their current room among equals), then as above."""
+        candidates = [index for index, room in enumerate(self.rooms) if self.free[index] > 0 and room.admits(member)]
+        return min(candidates, default=None, key=lambda i: (
+            -self.rooms[i].tier, self.rooms[i].name != member.room, self.units[i][member.unit_key] > 0,
+            -self.free[i], i))
+
+
 def assign_rooms(members: list[Member], rooms: list[Room]) -> dict[str, str | None]:
     plan = {room.name: room for room in rooms}
     occupants: dict[str, list[Member]] = {room.name: [] for room in rooms}
@@ -187,32 +268,16 @@ def assign_rooms(members: list[Member], rooms: list[Room]) -> dict[str, str | No
             result[member.id] = room.name
         else:
             to_place.append(member)
-    reds = [m for m in to_place if m.red]
+    lodging = _Lodging(rooms, occupants)
     unplaced = 0
-    for member in unit_order(reds) + unit_order([m for m in to_place if not m.red]):
-        name = _best_room(member, rooms, occupants)
-        if name is None:
+    reds = unit_order([m for m in to_place if m.red])
+    for member in reds + unit_order([m for m in to_place if not m.red]):
+        index = lodging.best_tier(member) if member.red else lodging.most_space(member)
+        if index is None:
             unplaced += 1
             continue
-        occupants[name].append(member)
-        result[member.id] = name
+        lodging.place(index, member)
+        result[member.id] = rooms[index].name
     if unplaced:
         raise RoomsTooSmall(unplaced)
     return result
-
-
-def _best_room(member: Member, rooms: list[Room], occupants: dict[str, list[Member]]) -> str | None:
-    """The room with space that suits the member best: for a red official the best tier (their current room
-    among equals); then one without their unit, then the one with the most space left (which mixes units
-    whenever the capacities allow it)."""
-    candidates = [(index, room) for index, room in enumerate(rooms)
-                  if len(occupants[room.name]) < room.capacity and room.admits(member)]
-    if not candidates:
-        return None
-
-    def key(entry):
-        index, room = entry
-        tier = -room.tier if member.red else 0
-        free = room.capacity - len(occupants[room.name])
-        return tier, room.name != member.room, _count_unit(occupants[room.name], member) > 0, -free, index
-    return min(candidates, key=key)[1].name
