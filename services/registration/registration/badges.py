@@ -15,7 +15,8 @@ FORMATS = {PNG: "image/png", SVG: "image/svg+xml"}
 A6, A4 = "a6", "a4"
 LAYOUTS = (A6, A4)
 BADGE_W, BADGE_H = 105.0, 148.0  # mm: an A6 card; four fill an A4 sheet
-QR_SIZE = 62.0
+QR_SIZE = 62.0  # mm, with its quiet zone of QR_BORDER modules
+QR_BORDER = 4
 MARGIN = 8.0
 # Where the four cards of an A4 sheet lie (A4 is 210 × 297 mm: the half-millimetre left over goes between rows).
 A4_SLOTS = ((0.0, 0.0), (BADGE_W, 0.0), (0.0, 148.5), (BADGE_W, 148.5))
@@ -88,8 +89,7 @@ def _card(pdf: FPDF, x: float, y: float, title: str, badge: Badge) -> None:
     pdf.set_font("Helvetica", "B", 9)
     pdf.set_xy(x + MARGIN, y + MARGIN)
     pdf.multi_cell(width, 4.2, printable(title, 120), align="C", max_line_height=4.2)
-    pdf.image(io.BytesIO(qr_image(badge.code, PNG)), x=x + (BADGE_W - QR_SIZE) / 2, y=y + 22, w=QR_SIZE,
-              h=QR_SIZE)
+    _draw_qr(pdf, badge.code, x + (BADGE_W - QR_SIZE) / 2, y + 22)
     pdf.set_text_color(0)
     pdf.set_xy(x + MARGIN, y + 22 + QR_SIZE + 4)
     pdf.set_font("Helvetica", "B", 13)
@@ -102,6 +102,25 @@ def _card(pdf: FPDF, x: float, y: float, title: str, badge: Badge) -> None:
         pdf.set_font("Helvetica", "B", 12)
         pdf.set_xy(x + MARGIN, y + BADGE_H - MARGIN - 8)
         pdf.cell(width, 8, placement, align="C")
+
+
+def _draw_qr(pdf: FPDF, code: str, x: float, y: float) -> None:
+    """The QR as vector squares (each row's runs of dark modules as one rectangle): sharp at any print size,
+    where a scaled image is smoothed by many viewers and printers."""
+    rows = [list(row) for row in qr_code(code).matrix_iter(border=QR_BORDER)]
+    module = QR_SIZE / len(rows)
+    pdf.set_fill_color(0)
+    for r, row in enumerate(rows):
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            # a hair wider than the run, so neighbouring rows never show a seam when rasterised
+            pdf.rect(x + start * module, y + r * module, (c - start) * module, module + 0.01, style="F")
 
 
 def _room(room: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..badges import FORMATS, LAYOUTS
+from .fields import Text
 
 
 class BadgeArgs(Schema):
@@ -14,3 +15,5 @@ class BadgeArgs(Schema):
 class BadgesPdfArgs(Schema):
     layout = fields.String(load_default="a6", validate=validate.OneOf(LAYOUTS), metadata={
         "description": "a6: one badge per A6 page (default); a4: four badges per A4 page, with cutting lines"})
+    group = Text(min=1, max=100, metadata={
+        "description": "Only this platoon's badges (a large retreat prints platoon by platoon)"})

@@ -16,6 +16,7 @@ from .invitations import _claimed  # the invitation link's own check (kept priva
 
 NOT_CONFIRMED = "Badge hanya tersedia untuk peserta yang sudah mengonfirmasi kehadiran."
 NO_CONFIRMED = "Belum ada peserta yang mengonfirmasi kehadiran; belum ada badge untuk dicetak."
+NO_CONFIRMED_IN_GROUP = "Tidak ada peserta terkonfirmasi pada kelompok tersebut; tidak ada badge untuk dicetak."
 
 
 def _qr_of(registration: Registration, fmt: str) -> bytes:
@@ -37,14 +38,17 @@ def staff_badge(registration_id: str, fmt: str) -> tuple[bytes, str]:
         return _qr_of(registration, fmt), registration.official_nip
 
 
-def retreat_badges(retreat_id: str, layout: str) -> tuple[bytes, str]:
-    """(the PDF of every confirmed official's badge, by platoon then name; the retreat's code)."""
+def retreat_badges(retreat_id: str, layout: str, group: str | None = None) -> tuple[bytes, str]:
+    """(the PDF of every confirmed official's badge, or of one platoon's, by platoon then name; the retreat's
+    code)."""
     with context.db.session() as session:
         retreat = get_retreat(session, retreat_id)
-        rows = session.scalars(select(Registration).where(
-            Registration.retreat_id == retreat.id, Registration.status == CONFIRMED)).all()
+        stmt = select(Registration).where(Registration.retreat_id == retreat.id, Registration.status == CONFIRMED)
+        if group is not None:
+            stmt = stmt.where(Registration.group == group)
+        rows = session.scalars(stmt).all()
         if not rows:
-            raise ApiError(409, NO_CONFIRMED, code="no_confirmed")
+            raise ApiError(409, NO_CONFIRMED if group is None else NO_CONFIRMED_IN_GROUP, code="no_confirmed")
         rows = sorted(rows, key=_print_order)
         cards = [badges.Badge(code=badge_code_of(r), name=r.official.name, unit=r.official.unit_name,
                               group=r.group, room=r.room) for r in rows]
