@@ -56,6 +56,9 @@ def test_assignment_mixes_units_and_emits_one_group_assigned_each(api, client, a
     assert len(events) == 9 and {e["data"]["registration_id"] for e in events} == {p["id"] for p in people}
     assert all(event_type("group.assigned").schema().validate(e["data"]) == {} for e in events)
     assert {(e["data"]["group"], e["data"]["room"]) for e in events} == set(placed.values())
+    audit = client.get(f"/api/v1/audit?retreat_id={retreat['id']}", headers=admin).get_json()["items"]
+    [entry] = [e for e in audit if e["request"].endswith("/groups/assign")]  # one entry for the whole run
+    assert entry["actor"] == "admin" and entry["changes"]["groups_assigned"]["changed"] == 9
 
 
 def test_a_rerun_places_latecomers_and_moves_nobody(api, client, admin, retreat):
@@ -83,6 +86,8 @@ def test_manual_overrides_are_kept_and_null_hands_them_back(api, client, admin, 
         ("Peleton Khusus", "VIP 1", True, True)
     [event] = api.outbox("group.assigned")
     assert (event["data"]["group"], event["data"]["room"]) == ("Peleton Khusus", "VIP 1")
+    audit = client.get(f"/api/v1/audit?entity=registrations&entity_id={target}", headers=admin).get_json()["items"]
+    assert any(e["changes"].get("group") == [None, "Peleton Khusus"] for e in audit)  # who set it by hand
     body = assign(client, admin, retreat["id"], {"platoons": 3, "rooms": rooms(1, 1, 1)}).get_json()
     assert api.registration(target)["group"] == "Peleton Khusus" and api.registration(target)["room"] == "VIP 1"
     assert {"group": "Peleton Khusus", "size": 1} in body["platoons"]

@@ -13,6 +13,7 @@ from .. import audit
 from ..context import context
 from ..domain import agenda, groups, retreats as retreat_rules
 from ..domain.capacity import CONFIRMED
+from ..event_data import group_assigned
 from ..models import AgendaSession, Registration, Retreat, RetreatRoom
 from .common import get_retreat
 
@@ -21,9 +22,7 @@ ROOMS_TOO_SMALL = "Kapasitas kamar ({capacity}) lebih kecil dari jumlah peserta 
 
 
 def record_assigned(session: Session, registration: Registration) -> None:
-    context.bus.record(session, "group.assigned", {
-        "registration_id": registration.id, "retreat_id": registration.retreat_id,
-        "group": registration.group, "room": registration.room}, retreat_id=registration.retreat_id)
+    context.bus.record(session, "group.assigned", group_assigned(registration), retreat_id=registration.retreat_id)
 
 
 # --------------------------------------------------------------------------- the automatic assignment
