@@ -90,6 +90,20 @@ def test_a_rerun_places_newcomers_without_moving_anyone(first, late, count):
     assert max(per_platoon) - min(per_platoon) <= 1
 
 
+@settings(max_examples=100, deadline=None)
+@given(members=members_(max_size=40), before=st.integers(1, 6), after=st.integers(1, 6))
+def test_a_rerun_with_another_count_of_platoons_rebalances(members, before, after):
+    first = assign_platoons(members, platoon_names(before))
+    placed = [Member(m.id, m.unit, m.health, group=first[m.id]) for m in members]
+    names = platoon_names(after)
+    again = assign_platoons(placed, names)
+    assert set(again.values()) <= set(names)
+    per_platoon = [sizes(again)[n] for n in names]
+    assert max(per_platoon) - min(per_platoon) <= 1
+    moved = sum(again[m.id] != m.group for m in placed)
+    assert moved <= len(members) - sum(min(sizes(first)[n], len(members) // after) for n in names)
+
+
 def test_after_cancellations_only_as_many_move_as_the_balance_needs():
     names = platoon_names(2)
     members = [Member(f"a{n}", "A", group="Peleton 1") for n in range(6)] + [Member("b", "B", group="Peleton 2")]
