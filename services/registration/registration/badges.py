@@ -50,7 +50,7 @@ def printable(text: str | None, limit: int) -> str:
         return ""
     folded = "".join(c if _latin1(c) else unicodedata.normalize("NFKD", c)[0] for c in text)
     safe = folded.encode("latin-1", "replace").decode("latin-1")
-    return safe if len(safe) <= limit else safe[: limit - 1] + "…".encode("latin-1", "replace").decode("latin-1")
+    return safe if len(safe) <= limit else safe[: limit - 3].rstrip() + "..."
 
 
 def _latin1(char: str) -> bool:
