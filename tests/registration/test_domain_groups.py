@@ -154,6 +154,21 @@ def test_room_overrides_are_kept_and_a_rerun_moves_nobody(data):
     assert assign_rooms(placed, rooms) == places
 
 
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), capacity=st.integers(1, 6), spare=st.integers(0, 3))
+def test_men_and_women_never_share_a_room_and_fit_when_the_rooms_allow(data, capacity, spare):
+    members = data.draw(members_())
+    genders = data.draw(st.lists(st.sampled_from("MF"), min_size=len(members), max_size=len(members)))
+    members = [Member(m.id, m.unit, m.health, gender) for m, gender in zip(members, genders)]
+    counts = Counter(genders)
+    needed = sum(-(-n // capacity) for n in counts.values())  # whole rooms per gender
+    rooms = [Room(f"Kamar {n}", capacity, floor=data.draw(st.integers(0, 3)), near_clinic=data.draw(st.booleans()))
+             for n in range(needed + spare)]
+    places = assign_rooms(members, rooms)
+    for room in rooms:
+        assert len({m.gender for m in members if places[m.id] == room.name}) <= 1, room
+
+
 def test_gender_rooms_take_only_their_gender_and_too_few_places_is_an_error():
     men = [Member(f"m{n}", "A", gender="M") for n in range(3)]
     women = [Member(f"f{n}", "B", gender="F") for n in range(2)]

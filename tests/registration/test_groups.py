@@ -127,6 +127,21 @@ def test_gender_rooms(api, client, admin, retreat):
     assert api.registration(woman["id"])["room"] == "Barak Putri"  # nothing half-written
 
 
+def test_men_and_women_never_share_a_room_without_declared_genders(api, client, admin, retreat):
+    people = [confirm(api, client, retreat["id"], i, unit=i % 3) for i in range(1, 4)]
+    women = [api.register(retreat["id"], i, nip=api.nip(i, gender=2)) for i in (4, 5)]
+    for woman in women:
+        client.post(f"/api/v1/invitations/{api.token_of(woman)}/confirm", json={})
+    assign(client, admin, retreat["id"], {"platoons": 1, "rooms": rooms(3, 3)})
+    assert len({api.registration(p["id"])["room"] for p in people}) == 1
+    assert len({api.registration(w["id"])["room"] for w in women}) == 1
+    assert api.registration(people[0]["id"])["room"] != api.registration(women[0]["id"])["room"]
+    body = assert_problem(client.post(f"/api/v1/retreats/{retreat['id']}/groups/assign",
+                                      json={"platoons": 1, "rooms": rooms(4, 1)}, headers=admin), 409,
+                          code="rooms_too_small")
+    assert "jenis kelamin" in body["detail"]
+
+
 def test_declined_officials_leave_their_automatic_places(api, client, admin, retreat):
     people = [confirm(api, client, retreat["id"], i, unit=i % 3) for i in range(1, 4)]
     assign(client, admin, retreat["id"], {"platoons": 1, "rooms": rooms(3)})

@@ -6,7 +6,8 @@ What an organiser expects of the automatic assignment:
 - no two officials of the same unit share a room while the rooms' capacities make it avoidable;
 - red (health category) officials sleep in ground-floor rooms near the clinic when the plan has such rooms with space
   (ground floor rooms when none is marked near the clinic);
-- a room declared for one gender only receives that gender (taken from the NIP);
+- men and women (the NIP's gender) never share a room: a room declared for one gender only takes that gender,
+  and the others are shared out between the genders by the places each needs;
 - what staff set by hand (manual overrides) is kept, and a re-run keeps everyone where they are: newcomers fill the
   gaps; someone moves only when the balance of the platoons or a room's capacity demands it.
 
@@ -188,25 +189,55 @@ def unit_order(members: list[Member]) -> list[Member]:
 
 # --------------------------------------------------------------------------- rooms
 class _Lodging:
-    """The rooms as they fill: space left and units present per room, and per gender a heap of the rooms by most
-    space left (then plan order), so the usual placement does not look at every room."""
+    """The rooms as they fill: space left, units present and the gender each room takes, and per gender a heap of
+    the rooms by most space left (then plan order), so the usual placement does not look at every room.
 
-    def __init__(self, rooms: list[Room], occupants: dict[str, list[Member]]):
+    Men and women never share a room: a room takes its declared gender, else that of the people in it; the rooms
+    nobody is in yet are shared out between the genders by the places each still needs (see _share_out)."""
+
+    def __init__(self, rooms: list[Room], occupants: dict[str, list[Member]], to_place: list[Member]):
         self.rooms = rooms
         self.free = [room.capacity - len(occupants[room.name]) for room in rooms]
         self.units = [Counter(m.unit_key for m in occupants[room.name]) for room in rooms]
+        self.gender = [room.gender or next((m.gender for m in occupants[room.name] if m.gender), None)
+                       for room in rooms]
+        self._share_out(to_place)
         self.heaps: dict[str | None, list[tuple[int, int]]] = {}
-        for index, room in enumerate(rooms):
-            self.heaps.setdefault(room.gender, [])
+        for index in range(len(rooms)):
             self._push(index)
+
+    def _share_out(self, to_place: list[Member]) -> None:
+        """Give open rooms (no gender yet) to the genders still short of places: the best rooms for red
+        officials to the genders of the red officials waiting, then the largest rooms first. Rooms left over
+        stay open and take the gender of whoever comes first."""
+        best = max((room.tier for room in self.rooms), default=0)
+        waiting = [m for m in to_place if m.gender]
+        for wanted, tiers in (([m for m in waiting if m.red], {best}), (waiting, None)):
+            need = Counter(m.gender for m in wanted)
+            for index, gender in enumerate(self.gender):
+                if gender in need and (tiers is None or self.rooms[index].tier in tiers):
+                    need[gender] -= max(self.free[index], 0)
+            open_rooms = sorted((i for i, g in enumerate(self.gender) if g is None and self.free[i] > 0
+                                 and (tiers is None or self.rooms[i].tier in tiers)), key=lambda i: (-self.free[i], i))
+            for index in open_rooms:
+                gender = max(need, key=lambda g: (need[g], g), default=None)
+                if gender is None or need[gender] <= 0:
+                    break
+                self.gender[index] = gender
+                need[gender] -= self.free[index]
+
+    def admits(self, index: int, member: Member) -> bool:
+        return self.gender[index] is None or member.gender is None or self.gender[index] == member.gender
 
     def _push(self, index: int) -> None:
         if self.free[index] > 0:
-            heapq.heappush(self.heaps[self.rooms[index].gender], (-self.free[index], index))
+            heapq.heappush(self.heaps.setdefault(self.gender[index], []), (-self.free[index], index))
 
     def place(self, index: int, member: Member) -> None:
         self.free[index] -= 1
         self.units[index][member.unit_key] += 1
+        if self.gender[index] is None:
+            self.gender[index] = member.gender  # an open room is now theirs
         self._push(index)  # the old entry no longer matches free[index]: dropped when it surfaces
 
     def most_space(self, member: Member) -> int | None:
@@ -228,7 +259,7 @@ class _Lodging:
         while heap:
             entry = heapq.heappop(heap)
             if -entry[0] != self.free[entry[1]]:
-                continue  # stale: the room has filled since
+                continue  # stale: the room has filled (or been taken by a gender) since
             skipped.append(entry)
             if not self.units[entry[1]][member.unit_key]:
                 without_unit = entry
@@ -241,7 +272,7 @@ class _Lodging:
 
     def best_tier(self, member: Member) -> int | None:
         """For a red official: the best tier with space (their current room among equals), then as above."""
-        candidates = [index for index, room in enumerate(self.rooms) if self.free[index] > 0 and room.admits(member)]
+        candidates = [index for index in range(len(self.rooms)) if self.free[index] > 0 and self.admits(index, member)]
         return min(candidates, default=None, key=lambda i: (
             -self.rooms[i].tier, self.rooms[i].name != member.room, self.units[i][member.unit_key] > 0,
             -self.free[i], i))
@@ -268,7 +299,7 @@ def assign_rooms(members: list[Member], rooms: list[Room]) -> dict[str, str | No
             result[member.id] = room.name
         else:
             to_place.append(member)
-    lodging = _Lodging(rooms, occupants)
+    lodging = _Lodging(rooms, occupants, to_place)
     unplaced = 0
     reds = unit_order([m for m in to_place if m.red])
     for member in reds + unit_order([m for m in to_place if not m.red]):
