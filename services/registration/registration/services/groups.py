@@ -40,17 +40,25 @@ def assign_groups(retreat_id: str, data: dict) -> dict:
         _check_capacity(confirmed, rooms)
         names = groups.platoon_names(groups.platoon_count(len(confirmed), data.get("platoons"),
                                                           data.get("platoon_size")))
-        placements = groups.assign([_member(r) for r in confirmed], names, rooms)
-        changed = [r for r in confirmed if _apply(r, placements[r.id].group, placements[r.id].room)]
-        changed += [r for r in registrations if r.status != CONFIRMED and _clear_automatic(r)]
-        session.flush()
-        for registration in changed:
-            record_assigned(session, registration)
-        result = _result(confirmed, names, rooms, len(changed), _unmatched(session, retreat.id, confirmed))
+        changed = _place(session, registrations, confirmed, names, rooms)
+        result = _result(confirmed, names, rooms, changed, _unmatched(session, retreat.id, confirmed))
         audit.summarise(session, actor=audit.staff_actor(), request_label=audit.request_label(),
                         entity="retreats", entity_id=retreat.id, retreat_id=retreat.id,
                         changes={"groups_assigned": {k: v for k, v in result.items() if k != "unmatched_audiences"}})
         return result
+
+
+def _place(session: Session, registrations: list[Registration], confirmed: list[Registration], names: list[str],
+           rooms: list[groups.Room] | None) -> int:
+    """Apply the assignment; those no longer confirmed leave their automatic places. One group.assigned per
+    registration changed; how many changed."""
+    placements = groups.assign([_member(r) for r in confirmed], names, rooms)
+    changed = [r for r in confirmed if _apply(r, placements[r.id].group, placements[r.id].room)]
+    changed += [r for r in registrations if r.status != CONFIRMED and _clear_automatic(r)]
+    session.flush()
+    for registration in changed:
+        record_assigned(session, registration)
+    return len(changed)
 
 
 def _rooms_plan(session: Session, retreat: Retreat, sent: list[dict] | None) -> list[groups.Room] | None:
