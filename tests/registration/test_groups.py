@@ -165,10 +165,25 @@ def test_the_roster(api, client, admin, operator, secretariat, retreat):
     assert [(p["group"], p["size"]) for p in items] == [("Peleton 1", 3), ("Peleton 2", 2)]
     members = [m for p in items for m in p["members"]]
     assert sorted(m["registration_id"] for m in members) == sorted(p["id"] for p in people)
-    assert set(members[0]) == {"registration_id", "nip", "name", "position", "unit_code", "unit_name", "room"}
+    assert set(members[0]) == {"registration_id", "nip", "name", "position", "unit_code", "unit_name", "group",
+                               "room"}
     assert "@" not in str(items) and "+62" not in str(items)
     names = [m["name"] for m in items[0]["members"]]
     assert names == sorted(names, key=str.casefold)
+    assert response.get_json()["rooms"] == []  # platoons only: no rooms plan
+
+
+def test_the_rooms_roster(api, client, admin, secretariat, retreat):
+    people = [confirm(api, client, retreat["id"], i, unit=i % 3) for i in range(1, 5)]
+    client.patch(f"/api/v1/registrations/{people[0]['id']}", json={"room": "VIP 1"}, headers=admin)
+    assign(client, admin, retreat["id"], {"platoons": 2, "rooms": rooms(2, 2)})
+    body = client.get(f"/api/v1/retreats/{retreat['id']}/groups", headers=secretariat).get_json()
+    listed = [(r["room"], r["capacity"], len(r["occupants"])) for r in body["rooms"]]
+    assert listed == [("Barak A-1", 2, 2), ("Barak A-2", 2, 1), ("VIP 1", None, 1)]
+    assert body["rooms"][0]["floor"] == 2 and body["rooms"][0]["gender"] is None
+    occupants = {m["registration_id"]: r["room"] for r in body["rooms"] for m in r["occupants"]}
+    assert occupants == {p["id"]: api.registration(p["id"])["room"] for p in people}
+    assert all(m["group"].startswith("Peleton") for r in body["rooms"] for m in r["occupants"])
 
 
 def test_sessions_whose_audience_names_no_platoon_are_reported(api, client, admin, retreat):

@@ -40,5 +40,8 @@ class Groups(MethodView):
     @blp.response(200, schemas.Roster)
     @problems(404)
     def get(self, retreat_id):
-        """Each platoon's roster: confirmed members by name, with unit and room (no contacts)"""
+        """Each platoon's roster and each room's occupants: confirmed members by name, with unit, platoon and room
+
+        No contacts and no health data. `unmatched_audiences`: sessions whose audience names a platoon nobody is
+        in."""
         return groups.roster(retreat_id)

@@ -82,6 +82,7 @@ class RosterMember(Schema):
     position = fields.String(allow_none=True)
     unit_code = fields.String(allow_none=True)
     unit_name = fields.String(allow_none=True)
+    group = fields.String(allow_none=True)
     room = fields.String(allow_none=True)
 
 
@@ -91,6 +92,17 @@ class Platoon(Schema):
     members = fields.List(fields.Nested(RosterMember))
 
 
+class RoomRoster(Schema):
+    room = fields.String()
+    capacity = fields.Integer(allow_none=True, metadata={"description": "null: a room outside the plan, set by hand"})
+    floor = fields.Integer(allow_none=True)
+    near_clinic = fields.Boolean(allow_none=True)
+    gender = fields.String(allow_none=True)
+    occupants = fields.List(fields.Nested(RosterMember))
+
+
 class Roster(Schema):
-    items = fields.List(fields.Nested(Platoon))
+    items = fields.List(fields.Nested(Platoon), metadata={"description": "The platoons"})
+    rooms = fields.List(fields.Nested(RoomRoster), metadata={"description": "The plan's rooms, then rooms set by "
+                                                                            "hand"})
     unmatched_audiences = fields.List(fields.Nested(UnmatchedAudience))

@@ -156,20 +156,41 @@ def _unmatched(session: Session, retreat_id: str, confirmed: list[Registration])
 
 # --------------------------------------------------------------------------- the roster
 def roster(retreat_id: str) -> dict:
-    """Each platoon with its confirmed members (by name), platoons in natural order, and the sessions whose
-    audience names a platoon nobody is in; no contacts."""
+    """Each platoon with its confirmed members (by name), platoons in natural order; each room of the plan (and
+    any set by hand) with its occupants; and the sessions whose audience names a platoon nobody is in. No
+    contacts, no health data."""
     with context.db.session() as session:
         retreat = get_retreat(session, retreat_id)
         rows = session.scalars(select(Registration).where(
-            Registration.retreat_id == retreat.id, Registration.status == CONFIRMED,
-            Registration.group.is_not(None))).all()
-        platoons: dict[str, list[Registration]] = {}
-        for registration in rows:
-            platoons.setdefault(registration.group, []).append(registration)
-        return {"items": [{"group": name, "size": len(members),
-                           "members": [_roster_member(r) for r in sorted(members, key=_by_name)]}
-                          for name, members in sorted(platoons.items(), key=lambda item: groups.natural_key(item[0]))],
-                "unmatched_audiences": _unmatched(session, retreat.id, rows)}
+            Registration.retreat_id == retreat.id, Registration.status == CONFIRMED)).all()
+        plan = session.scalars(select(RetreatRoom).where(RetreatRoom.retreat_id == retreat.id)
+                               .order_by(RetreatRoom.ordinal)).all()
+        platoons = _grouped(rows, lambda r: r.group)
+        rooms = _grouped(rows, lambda r: r.room)
+        outside = sorted(set(rooms) - {room.name for room in plan}, key=groups.natural_key)
+        return {
+            "items": [{"group": name, "size": len(platoons[name]), "members": platoons[name]}
+                      for name in sorted(platoons, key=groups.natural_key)],
+            "rooms": [_room_view(room.name, rooms.get(room.name, []), room) for room in plan]
+                     + [_room_view(name, rooms[name], None) for name in outside],
+            "unmatched_audiences": _unmatched(session, retreat.id, [r for r in rows if r.group]),
+        }
+
+
+def _grouped(rows: list[Registration], key) -> dict[str, list[dict]]:
+    """Roster entries by `key` (registrations without one left out), each list by name."""
+    grouped: dict[str, list[Registration]] = {}
+    for registration in rows:
+        if key(registration):
+            grouped.setdefault(key(registration), []).append(registration)
+    return {name: [_roster_member(r) for r in sorted(members, key=_by_name)] for name, members in grouped.items()}
+
+
+def _room_view(name: str, occupants: list[dict], room: RetreatRoom | None) -> dict:
+    plan = {"capacity": room.capacity, "floor": room.floor, "near_clinic": room.near_clinic,
+            "gender": room.gender} if room else {"capacity": None, "floor": None, "near_clinic": None,
+                                                 "gender": None}
+    return {"room": name, **plan, "occupants": occupants}
 
 
 def _by_name(registration: Registration) -> tuple:
@@ -180,4 +201,4 @@ def _roster_member(registration: Registration) -> dict:
     official = registration.official
     return {"registration_id": registration.id, "nip": official.nip, "name": official.name,
             "position": official.position, "unit_code": official.unit_code, "unit_name": official.unit_name,
-            "room": registration.room}
+            "group": registration.group, "room": registration.room}
