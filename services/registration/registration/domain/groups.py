@@ -59,7 +59,7 @@ class Room:
     capacity: int
     floor: int | None = None
     near_clinic: bool = False
-    gender: str | None = None  # None: anyone
+    gender: str | None = None  # declared (M or F); None: given to a gender by need, or by its first occupant
 
     @property
     def tier(self) -> int:
