@@ -370,7 +370,8 @@ class Demo:
 
     def groups(self, retreat: dict) -> None:
         """Red health categories, then four platoons and the barracks: Melati (ground floor, by the clinic; the
-        last for women), Kartika for men and Putri for women, rooms of four. A re-run moves nobody (the assignment is stable)."""
+        last for women), Kartika for men and Putri for women, rooms of four. A re-run moves nobody (the
+        assignment is stable)."""
         order = {o["nip"]: n for n, o in enumerate(officials(read_units()), start=1)}
         confirmed = self.api.all(f"/retreats/{retreat['id']}/registrations", status="confirmed")
         for registration in confirmed:
