@@ -167,6 +167,7 @@ def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stac
     assert "imported" in runs[0].stdout and "rescheduled" in runs[0].stdout
     assert "imported" not in runs[1].stdout and "all 97 registered" in runs[1].stdout
     assert "/portal/invitations/" in runs[1].stdout and "/summary" in runs[1].stdout
+    assert "89 officials in platoons" in runs[0].stdout and "0 placement(s) changed" in runs[1].stdout
 
     api = "http://127.0.0.1:5001/api/v1"
     token = requests.post(f"{api}/auth/token", json={"username": "admin", "password": TEST_ENV["ADMIN_PASSWORD"]})
@@ -187,6 +188,10 @@ def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stac
     assert {r["official"]["position_kind"] for r in registrations} >= {"kepala_opd", "kepala_bagian", "camat",
                                                                        "lurah"}
     assert all(r["official"]["phone"].startswith("+628") for r in registrations)
+    confirmed = [r for r in registrations if r["status"] == "confirmed"]
+    assert all(r["group"] and r["room"] for r in confirmed)
+    assert all(r["room"].startswith("Melati") for r in confirmed if r["health_category"] == "red")
+    assert sum(r["health_category"] == "red" for r in confirmed) == 3
 
     summary_url = f"http://127.0.0.1:5003/api/v1/reports/retreats/{retreat['id']}/summary"
     summary = wait_for(lambda: (r := requests.get(summary_url, headers=auth)).status_code == 200
