@@ -245,6 +245,19 @@ RED_HEALTH = {3, 31, 58}  # officials (by number) the clinic asked to keep close
 NEAR_CLINIC_ROOMS = 3
 
 
+def barracks(confirmed: list[dict]) -> list[dict]:
+    """The academy's rooms for these officials: Melati (ground floor, by the clinic; the last for women), Kartika
+    for men and Putri for women, rooms of four with a little room to spare (the NIP's 15th digit is the gender)."""
+    women = sum(1 for r in confirmed if r["official"]["nip"][14] == "2")
+    rooms = [{"name": f"Melati {n}", "capacity": 4, "floor": 1, "near_clinic": True,
+              "gender": "F" if n == NEAR_CLINIC_ROOMS else "M"} for n in range(1, NEAR_CLINIC_ROOMS + 1)]
+    rooms += [{"name": f"Putri {n}", "capacity": 4, "floor": 2, "gender": "F"} for n in range(1, women // 4 + 2)]
+    men_rooms = (len(confirmed) - women) // 4 + 2
+    rooms += [{"name": f"Kartika {n}", "capacity": 4, "floor": 1 + (n - 1) * 3 // men_rooms, "gender": "M"}
+              for n in range(1, men_rooms + 1)]
+    return rooms
+
+
 def session_key(session: dict, first_day: date) -> tuple[int, str, str]:
     """Where a stored session sits in AGENDA: (day of the retreat, local start, title) — stable across a shift."""
     starts = datetime.fromisoformat(session["starts_at"]).astimezone(WIB)
@@ -369,21 +382,14 @@ class Demo:
         self.say(f"answers: {confirmed} confirmed, {declined} declined, {len(SILENT)} not answered yet")
 
     def groups(self, retreat: dict) -> None:
-        """Red health categories, then four platoons and the barracks: Melati (ground floor, by the clinic; the
-        last for women), Kartika for men and Putri for women, rooms of four. A re-run moves nobody (the
-        assignment is stable)."""
+        """Red health categories, then four platoons and the barracks. A re-run moves nobody (the assignment is
+        stable)."""
         order = {o["nip"]: n for n, o in enumerate(officials(read_units()), start=1)}
         confirmed = self.api.all(f"/retreats/{retreat['id']}/registrations", status="confirmed")
         for registration in confirmed:
             if order.get(registration["official"]["nip"]) in RED_HEALTH and registration["health_category"] != "red":
                 self.api.call("PATCH", f"/registrations/{registration['id']}", json={"health_category": "red"})
-        women = sum(1 for r in confirmed if r["official"]["nip"][14] == "2")
-        rooms = [{"name": f"Melati {n}", "capacity": 4, "floor": 1, "near_clinic": True,
-                  "gender": "F" if n == NEAR_CLINIC_ROOMS else "M"} for n in range(1, NEAR_CLINIC_ROOMS + 1)]
-        rooms += [{"name": f"Putri {n}", "capacity": 4, "floor": 2, "gender": "F"} for n in range(1, women // 4 + 2)]
-        men_rooms = (len(confirmed) - women) // 4 + 2
-        rooms += [{"name": f"Kartika {n}", "capacity": 4, "floor": 1 + (n - 1) * 3 // men_rooms, "gender": "M"}
-                  for n in range(1, men_rooms + 1)]
+        rooms = barracks(confirmed)
         result = self.api.call("POST", f"/retreats/{retreat['id']}/groups/assign",
                                json={"platoons": 4, "rooms": rooms})
         sizes = ", ".join(f"{p['group']} {p['size']}" for p in result["platoons"])
