@@ -52,7 +52,7 @@ def _snapshot(n: Notification) -> OutgoingMessage:
     return OutgoingMessage(
         notification_id=n.id, channel=n.channel, recipient=n.recipient, recipient_name=n.recipient_name,
         subject=n.subject, body_text=n.body_text, body_html=n.body_html, message_id=n.message_id,
-        attempts=n.attempts, language=n.language,
+        attempts=n.attempts, language=n.language, attachments=tuple(n.attachments or ()),
     )
 
 

@@ -144,6 +144,8 @@ class PermitData(Schema):
     session_ids = fields.List(fields.UUID(), load_default=list)
     status = fields.String(required=True, validate=validate.OneOf(("pending", "approved", "rejected")))
     reason = fields.String(allow_none=True)
+    # Why an admin approved or rejected it (permit.approved / permit.rejected): told to the official.
+    decision_reason = fields.String(allow_none=True)
 
 
 class GroupAssignedData(Schema):
@@ -259,8 +261,10 @@ def _types() -> list[EventType]:
         "registration_id": REGISTRATION_ID, "session_id": SESSION_ID, "retreat_id": RETREAT_ID,
         "status": "late", "scanned_at": "2025-05-15T05:41:12+07:00", "method": "qr", "device_id": "pos-1"}))
     out += [
-        EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status}, personal=frozenset({"reason"}))
-        for verb, status in (("requested", "pending"), ("approved", "approved"), ("rejected", "rejected"))
+        EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status, "decision_reason": decision},
+                  personal=frozenset({"reason", "decision_reason"}))
+        for verb, status, decision in (("requested", "pending", None), ("approved", "approved", "Surat dokter sah"),
+                                       ("rejected", "rejected", "Sesi wajib tidak dapat diganti"))
     ]
     out.append(EventType("group.assigned", reg, GroupAssignedData, {
         "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "group": "Peleton 3", "room": "Barak B-12"}))

@@ -10,27 +10,40 @@ from retret.rules.responses import responses_close_at
 from retret.timezones import DEFAULT_TIMEZONE
 
 from .formatting import format_closing, format_date, format_date_range, format_date_range_short, \
-    timezone_label
+    format_datetime, format_time, timezone_label
 
 CHANNELS = ("email", "sms")
-KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
-         "announcement")
+KINDS = (
+    "invitation", "promotion", "response_reminder", "confirmation", "declined", "cancelled", "waitlisted",
+    "retreat_rescheduled", "retreat_cancelled", "session_rescheduled", "session_cancelled", "permit_approved",
+    "permit_rejected", "group_assigned", "retreat_tomorrow", "session_reminder", "announcement",
+)
 
-# Event type → message kind (to the official the event is about).
-EMAIL_KINDS = {
+# Event type → message kind (to the official the event is about). An invitation after a waitlist is a promotion.
+REGISTRATION_KINDS = {
     "participant.invited": "invitation",
     "registration.confirmed": "confirmation",
     "registration.declined": "declined",
     "registration.cancelled": "cancelled",
     "registration.waitlisted": "waitlisted",
+    "permit.approved": "permit_approved",
+    "permit.rejected": "permit_rejected",
+    "group.assigned": "group_assigned",
 }
-# The same, by SMS (to officials with a phone): the invitation with its link, and the confirmation.
-SMS_KINDS = {
-    "participant.invited": "invitation",
-    "registration.confirmed": "confirmation",
-}
+# Kinds that go by email only while the official has an email (acknowledgements); the others go by SMS too.
+EMAIL_ONLY_KINDS = frozenset({"declined", "cancelled", "waitlisted"})
 # An SMS of these kinds is kept within this many segments (its free-text parts shortened, never the link).
 SMS_MAX_SEGMENTS = 2
+
+
+def channels_for(kind: str, email: str | None, phone: str | None) -> list[str]:
+    """The channels a message of `kind` goes by: an official without an email gets an SMS instead, one without a
+    phone gets the email only; nobody without either (reported as unreachable)."""
+    email, phone = (email or "").strip(), (phone or "").strip()
+    channels = ["email"] if email else []
+    if phone and (kind not in EMAIL_ONLY_KINDS or not email):
+        channels.append("sms")
+    return channels
 
 
 def idempotency_key(event_id: str, kind: str, channel: str, recipient: str) -> str:
@@ -91,7 +104,7 @@ def official_view(official: Mapping[str, Any]) -> dict:
 
 
 def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
-    """The values a template about one registration may use (participant.invited, registration.*)."""
+    """The values a template about one registration may use (participant.invited, registration.*, reminders)."""
     return {
         "official": official_view(data.get("official") or {}),
         "retreat": retreat_view(data.get("retreat") or {}, language),
@@ -100,6 +113,38 @@ def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
         "invitation_url": data.get("invitation_url"),
         "reason": data.get("reason"),
         "shirt_size": data.get("shirt_size"),
+        "group": data.get("group"),
+        "room": data.get("room"),
+    }
+
+
+SESSION_KIND_TEXT = {"apel": "Apel", "lecture": "Ceramah", "discussion": "Diskusi", "physical": "Latihan fisik",
+                     "ceremony": "Upacara", "meal": "Makan", "other": "Kegiatan"}
+PERMIT_KIND_TEXT = {"sick": "sakit", "duty": "dinas", "family": "keluarga", "other": "lainnya"}
+
+
+def session_view(session: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
+    """A session with its times written out in the retreat's zone (and its old times after a reschedule)."""
+    starts, ends = _as_datetime(session.get("starts_at")), _as_datetime(session.get("ends_at"))
+    old = _as_datetime(session.get("old_starts_at"))
+    return {
+        "title": session.get("title") or "",
+        "kind_text": SESSION_KIND_TEXT.get(session.get("kind") or "", "Kegiatan"),
+        "location": session.get("location"),
+        "starts_at_text": format_datetime(starts, tz, language) if starts else "",
+        "ends_time_text": format_time(ends, tz, language) if ends else "",
+        "old_starts_at_text": format_datetime(old, tz, language) if old else None,
+    }
+
+
+def permit_view(permit: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
+    starts, ends = _as_datetime(permit.get("starts_at")), _as_datetime(permit.get("ends_at"))
+    return {
+        "kind_text": PERMIT_KIND_TEXT.get(permit.get("kind") or "", "lainnya"),
+        "status": permit.get("status"),
+        "decision_reason": permit.get("decision_reason"),
+        "starts_at_text": format_datetime(starts, tz, language) if starts else None,
+        "ends_at_text": format_datetime(ends, tz, language) if ends else None,
     }
 
 
