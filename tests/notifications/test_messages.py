@@ -20,6 +20,7 @@ from notifications.handlers import HANDLERS
 from notifications.models import Fanout
 from notifications.templating import render_email, render_sms
 from retret.events.catalogue import CATALOGUE, RETREAT_ID
+from retret_testing.infra import wait_for
 
 OFFICIAL = CATALOGUE["participant.invited"].sample["official"]
 BADGE = CATALOGUE["registration.confirmed"].sample["badge_code"]
@@ -44,11 +45,13 @@ class World:
         self.clock.advance(seconds=1)  # each event a moment after the previous one
         return env
 
-    def official(self, n: int, status: str = "invited", group: str | None = None, phone: bool = False) -> str:
+    def official(self, n: int, status: str = "invited", group: str | None = None, phone: bool = False,
+                 email: bool = True) -> str:
         """Registration `n` (its own id and email), in `status` (and `group`); no phone unless asked."""
         registration_id = str(uuid.UUID(int=n))
         official = {**OFFICIAL, "nip": f"1986092620150510{n:02d}", "name": f"Pejabat {n}",
-                    "email": f"pejabat{n}@malangkota.go.id", "phone": OFFICIAL["phone"] if phone else None}
+                    "email": f"pejabat{n}@malangkota.go.id" if email else None,
+                    "phone": f"+62812345678{n:02d}" if phone else None}
         type_name = "participant.invited" if status == "invited" else f"registration.{status}"
         self.consume(type_name, registration_id=registration_id, official=official, status=status)
         if group:
@@ -288,3 +291,37 @@ def test_the_day_before_the_retreat(world):
     world.run()
     [mail] = world.received("Besok").values()
     assert "dimulai besok, Kamis, 15 Mei 2025" in text_of(mail) and "Peleton: Peleton 2" in text_of(mail)
+
+
+# ------------------------------------------------------------------------------------------------ SMS, real Kannel
+def test_sms_kinds_through_the_real_kannel(world, kannel):
+    """Each SMS kind reaches the gateway with its text and is delivered (fakesmsc plays the operator)."""
+    world.official(1, "waitlisted", phone=True)  # acknowledged by email only
+    world.consume("participant.invited", registration_id=str(uuid.UUID(int=1)),
+                  official={**OFFICIAL, "name": "Pejabat 1", "email": None, "phone": "+6281234567801"})  # promotion
+    confirmed = world.official(2, "confirmed", phone=True)
+    world.consume("group.assigned", registration_id=confirmed, group="Peleton 3", room="Barak B-12")
+    world.consume("permit.approved", registration_id=confirmed)
+    world.consume("session.scheduled")
+    world.consume("session.rescheduled", **CATALOGUE["session.rescheduled"].sample)
+    world.official(3, "declined", phone=True, email=False)  # no email: the acknowledgement by SMS
+    world.clock.value = datetime(2025, 5, 14, 9, 1, tzinfo=WIB)  # the day before
+    world.run()
+    world.clock.value = datetime(2025, 5, 15, 5, 1, tzinfo=WIB)  # the reminder of the 06.00 session
+    world.run()
+    rows = wait_for(lambda: (rows := world.db.notifications(channel="sms"))
+                    and all(r.status == "delivered" for r in rows) and rows, 30,
+                    message=f"every SMS delivered\n{kannel.log_text()[-3000:]}")
+    assert sorted((r.recipient, r.kind) for r in rows) == [
+        ("+6281234567801", "promotion"),
+        ("+6281234567801", "response_reminder"),  # still invited 2 days before answers close (16 May)
+        ("+6281234567802", "confirmation"), ("+6281234567802", "group_assigned"),
+        ("+6281234567802", "permit_approved"), ("+6281234567802", "retreat_tomorrow"),
+        ("+6281234567802", "session_reminder"), ("+6281234567802", "session_rescheduled"),
+        ("+6281234567803", "declined")]
+    log = kannel.log_text()
+    for row in rows:
+        assert f"to:<{row.recipient}> msg:<{row.body_text}>" in log, row.kind
+    texts = {r.kind: r.body_text for r in rows}
+    assert "kamar Barak B-12" in texts["group_assigned"] and "DISETUJUI" in texts["permit_approved"]
+    assert "pukul 06.00 WIB" in texts["session_reminder"] and "kini tersedia" in texts["promotion"]
