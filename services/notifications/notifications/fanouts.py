@@ -20,7 +20,7 @@ from .context import context
 from .domain import reminders as rules
 from .domain.messages import registration_context, session_view
 from .messaging import message_official
-from .models import AgendaSession, Fanout, Recipient, Retreat
+from .models import AgendaSession, Announcement, Fanout, Recipient, Retreat
 
 log = logging.getLogger(__name__)
 
@@ -132,24 +132,37 @@ def _fan_out_next() -> str | None:
         return row.outcome
 
 
+def event_id_of(row: Fanout) -> str:
+    """The event id of the messages a fan-out writes: another one each time the row is due at another time."""
+    return str(uuid.uuid5(NAMESPACE, f"{row.id}@{clock.as_utc(row.due_at).isoformat()}"))
+
+
 def _message_all(session: Session, row: Fanout, retreat: Retreat) -> int:
+    from . import announcements  # its own module imports this one
+
     agenda = session.get(AgendaSession, row.session_id) if row.session_id else None
     session_data = row.data.get("session") or (_session_dict(agenda) if agenda is not None else None)
-    groups = (session_data or {}).get("audience_groups") or []
-    stmt = select(Recipient).where(Recipient.retreat_id == row.retreat_id,
-                                   Recipient.status.in_(STATUSES[row.kind])).order_by(Recipient.registration_id)
-    if row.kind in SESSION_KINDS and groups:
-        stmt = stmt.where(Recipient.group.in_(groups))
-    event_id = str(uuid.uuid5(NAMESPACE, f"{row.id}@{clock.as_utc(row.due_at).isoformat()}"))
-    count = 0
-    for recipient in session.execute(stmt).scalars():
-        values = recipient_values(recipient, retreat)
-        values.update(days=row.data.get("days"), old_dates_text=row.data.get("old_dates_text"))
-        if session_data is not None:
-            values["session"] = session_view(session_data, retreat.timezone)
+    extra, channels = dict(days=row.data.get("days"), old_dates_text=row.data.get("old_dates_text")), None
+    if row.kind == "announcement":
+        announcement = session.get(Announcement, row.data["announcement_id"])
+        stmt = select(Recipient).where(*announcements.audience_clause(row.retreat_id, announcement.audience))
+        extra["announcement"], channels = {"subject": announcement.subject, "body": announcement.body}, \
+            list(announcement.channels)
+        announcement.status, announcement.fanned_out_at = "sent", clock.now()
+    else:
+        stmt = select(Recipient).where(Recipient.retreat_id == row.retreat_id,
+                                       Recipient.status.in_(STATUSES[row.kind]))
+        groups = (session_data or {}).get("audience_groups") or []
+        if row.kind in SESSION_KINDS and groups:
+            stmt = stmt.where(Recipient.group.in_(groups))
+    if session_data is not None:
+        extra["session"] = session_view(session_data, retreat.timezone)
+    event_id, count = event_id_of(row), 0
+    for recipient in session.execute(stmt.order_by(Recipient.registration_id)).scalars():
         message_official(session, event_id=event_id, kind=row.kind, official=recipient_official(recipient),
-                         values=values, retreat_id=row.retreat_id, registration_id=recipient.registration_id,
-                         timezone=retreat.timezone, nudge=False)
+                         values={**recipient_values(recipient, retreat), **extra}, retreat_id=row.retreat_id,
+                         registration_id=recipient.registration_id, timezone=retreat.timezone, channels=channels,
+                         nudge=False)
         count += 1
     return count
 

@@ -104,3 +104,52 @@ class DlrAnswerSchema(Schema):
     ok = fields.Boolean(metadata={"description": "Always true: the report was received."})
     status = fields.String(allow_none=True, metadata={
         "enum": list(STATUSES), "description": "The SMS's status afterwards; null when no such SMS exists."})
+
+
+# ---------------------------------------------------------------------------------------------- announcements
+REGISTRATION_STATUSES = ("invited", "confirmed", "declined", "cancelled", "waitlisted")
+
+
+def _strings(description: str, **kwargs) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1, max=200), **kwargs), load_default=list,
+                       metadata={"description": description})
+
+
+class AudienceSchema(Schema):
+    units = _strings("Unit codes (empty: every unit).")
+    position_kinds = _strings("Position kinds, e.g. camat, lurah (empty: every kind).")
+    groups = _strings("Groups/platoons (empty: every group).")
+    statuses = fields.List(fields.String(validate=validate.OneOf(REGISTRATION_STATUSES)), load_default=list,
+                           metadata={"description": "Registration statuses (empty: invited and confirmed)."})
+
+
+class AnnouncementCreateSchema(Schema):
+    retreat_id = fields.UUID(required=True)
+    audience = fields.Nested(AudienceSchema, load_default=dict)
+    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), load_default=lambda: list(CHANNELS),
+                           validate=validate.Length(min=1), metadata={
+                               "description": "Channels to use; an official without one gets the other."})
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    send_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "When to send (ISO-8601 with offset); null or a past time: now."})
+
+
+class AnnouncementAnswerSchema(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    recipients = fields.Integer(metadata={"description": "Officials in the audience when the request was made."})
+    status = fields.String(metadata={"enum": ["scheduled", "sent"]})
+    send_at = fields.DateTime()
+
+
+class AnnouncementDetailSchema(AnnouncementAnswerSchema):
+    retreat_id = fields.String(metadata={"format": "uuid"})
+    audience = fields.Nested(AudienceSchema)
+    channels = fields.List(fields.String())
+    subject = fields.String()
+    body = fields.String()
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True, metadata={"description": "When its messages were written."})
+    messages = fields.Integer(allow_none=True, metadata={"description": "Officials messaged (null until sent)."})
+    delivery = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsSchema), metadata={
+        "description": "Per channel: messages per status (every status listed)."})

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 
 def register_blueprints(api) -> None:
+    from .announcements import blp as announcements
     from .notifications import blp as notifications
     from .providers import blp as providers
 
+    api.register_blueprint(announcements)
     api.register_blueprint(notifications)
     api.register_blueprint(providers)
