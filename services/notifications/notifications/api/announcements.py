@@ -20,7 +20,7 @@ blp = Blueprint("announcements", __name__, url_prefix="/api/v1/announcements",
 @blp.response(202, AnnouncementAnswerSchema)
 @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string"},
                       "description": "The same key with the same body answers the same; with another body 422."}])
-@problems((404, "Retreat unknown to notifications."),
+@problems(400, (404, "Retreat unknown to notifications."),
           (422, "Invalid body, missing Idempotency-Key, or the key used with another body."))
 def create_announcement(body):
     """Announce to the audience (default statuses: invited and confirmed); `recipients` counts officials."""
