@@ -2,7 +2,7 @@
 
 Used by the event handlers, by the scan of due fan-outs (reminders, schedule changes) and by announcements. Only
 rows are written; `send_due` sends them. A template that fails writes a technical-failure row a person sees in the
-API (never blocks the event); a phone number that cannot be sent to writes a permanent-failure row."""
+API (never blocks the event); a template an admin saved replaces the shipped file; a phone number that cannot be sent to writes a permanent-failure row."""
 from __future__ import annotations
 
 import logging
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from retret.queues import NOTIFICATIONS, queue_name
 from retret.rules.phone import PhoneError, normalize_phone
 
-from . import services
+from . import services, template_store
 from .context import context
 from .domain import lifecycle
 from .domain.messages import channels_for
@@ -66,7 +66,8 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
 
 def _email(session: Session, common: dict, email: str, values: Mapping, attachments: list | None):
     try:
-        rendered = render_email(common["kind"], values)
+        rendered = render_email(common["kind"], values,
+                                sources=template_store.sources_for(session, common["kind"], "email"))
     except TemplateError as exc:  # a broken template must not block the event: a person sees it in the API
         log.error("email template failed", extra={"kind": common["kind"], "error": str(exc)})
         return services.create_notification(session, channel="email", recipient=email, body_text="",
@@ -85,7 +86,8 @@ def _sms(session: Session, common: dict, phone: str, values: Mapping):
                                             status=lifecycle.PERMANENT_FAILURE,
                                             error=f"phone number {phone!r}: {exc.message}", **common)
     try:
-        rendered = render_sms(common["kind"], values)
+        rendered = render_sms(common["kind"], values,
+                              sources=template_store.sources_for(session, common["kind"], "sms"))
     except TemplateError as exc:
         log.error("SMS template failed", extra={"kind": common["kind"], "error": str(exc)})
         return services.create_notification(session, channel="sms", recipient=recipient, body_text="",

@@ -8,6 +8,7 @@
 - `Fanout`: one message to many, due at a time (a reminder computed from the agenda, a schedule change to everyone
   it concerns); beat's scan turns a due row into one notification per recipient.
 - `Announcement`: a message an admin sent to a segment of a retreat (Idempotency-Key, audience, send_at).
+- `MessageTemplate`: a template saved by an admin, used instead of the shipped file.
 """
 from __future__ import annotations
 
@@ -183,3 +184,15 @@ class Announcement(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fanned_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MessageTemplate(Base):
+    """A template an admin saved (`<kind>.<channel>.<language>`): its parts replace the shipped files."""
+    __tablename__ = "message_templates"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -153,3 +153,64 @@ class AnnouncementDetailSchema(AnnouncementAnswerSchema):
     messages = fields.Integer(allow_none=True, metadata={"description": "Officials messaged (null until sent)."})
     delivery = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsSchema), metadata={
         "description": "Per channel: messages per status (every status listed)."})
+
+
+# ---------------------------------------------------------------------------------------------- templates
+class TemplateBodySchema(Schema):
+    subject = fields.String(load_default=None, validate=validate.Length(max=500), metadata={
+        "description": "Email only: the subject line (Jinja2)."})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20_000), metadata={
+        "description": "The plain text (email) or the SMS text (Jinja2)."})
+    html = fields.String(load_default=None, validate=validate.Length(max=100_000), metadata={
+        "description": "Email only, optional: the HTML body (Jinja2, autoescaped; may extend "
+                       "email/_layout.id.html)."})
+
+
+class TemplatePreviewArgs(Schema):
+    subject = fields.String(load_default=None)
+    text = fields.String(load_default=None, metadata={"description": "Unsaved text to preview (optional)."})
+    html = fields.String(load_default=None)
+    values = fields.Dict(load_default=dict, metadata={
+        "description": "Values replacing the sample ones, one level deep (e.g. {\"official\": {\"name\": ...}})."})
+
+
+class TemplateSmsSchema(Schema):
+    encoding = fields.String(metadata={"enum": ["GSM-7", "UCS-2"]})
+    length = fields.Integer()
+    segments = fields.Integer(metadata={"description": "GSM-7 160 in one, 153 per part; UCS-2 70 / 67."})
+    per_segment = fields.Integer()
+    ucs2_characters = fields.List(fields.String(), metadata={
+        "description": "Characters of the SMS as sent that force UCS-2 (empty for GSM-7)."})
+    replaced_characters = fields.List(fields.String(), metadata={
+        "description": "Characters of the template replaced before sending (typographic quotes, dashes), so they "
+                       "do not force UCS-2."})
+
+
+class TemplatePreviewSchema(Schema):
+    key = fields.String()
+    subject = fields.String(allow_none=True)
+    text = fields.String()
+    html = fields.String(allow_none=True)
+    sms = fields.Nested(TemplateSmsSchema, allow_none=True)
+
+
+class TemplateSchema(Schema):
+    key = fields.String(metadata={"description": "<kind>.<channel>.<language>, e.g. confirmation.email.id"})
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    channel = fields.String(metadata={"enum": list(CHANNELS)})
+    language = fields.String(metadata={"enum": ["id", "en"]})
+    source = fields.String(metadata={"enum": ["database", "file", "fallback"], "description":
+                                     "database: saved by an admin; file: shipped; fallback: none for this language, "
+                                     "the Indonesian one is used."})
+    subject = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    html = fields.String(allow_none=True)
+    placeholders = fields.List(fields.String(), metadata={"description": "What the template may use."})
+    required = fields.List(fields.String(), metadata={"description": "What the template must use."})
+    updated_at = fields.DateTime(allow_none=True)
+    updated_by = fields.String(allow_none=True)
+    preview = fields.Nested(TemplatePreviewSchema, metadata={"description": "After a save: rendered with samples."})
+
+
+class TemplateListSchema(Schema):
+    items = fields.List(fields.Nested(TemplateSchema))

@@ -1,5 +1,5 @@
 """Messages: sessions as events told them, fan-outs (reminders, schedule changes to many), announcements, and
-attachments of a notification (QR badge, agenda .ics), a registration's invitation link (for reminders).
+templates saved by admins, attachments of a notification (QR badge, agenda .ics), a registration's invitation link (for reminders).
 
 Revision ID: 0002_messages
 Revises: 0001
@@ -72,9 +72,19 @@ def upgrade() -> None:
     sa.UniqueConstraint('idempotency_key')
     )
     op.create_index(op.f('ix_announcements_retreat_id'), 'announcements', ['retreat_id'], unique=False)
+    op.create_table('message_templates',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('subject', sa.Text(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('updated_by', sa.String(length=100), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('message_templates')
     op.drop_index(op.f('ix_announcements_retreat_id'), table_name='announcements')
     op.drop_table('announcements')
     op.drop_index(op.f('ix_fanouts_retreat_id'), table_name='fanouts')
