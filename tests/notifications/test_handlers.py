@@ -70,13 +70,18 @@ def test_registration_status_emails(ctx, db, envelope, type_name, kind, text):
     assert text in row.body_text
 
 
-def test_no_email_no_message(ctx, db, envelope):
+def test_no_email_and_no_phone_is_recorded_as_a_failure_not_sent(ctx, db, envelope):
+    """Nothing to send, but the gap is a permanent-failure row (and its event for reporting), once per message."""
     official = {**CATALOGUE["participant.invited"].sample["official"], "phone": None}
     ctx.bus.consume(envelope("participant.invited", official={**official, "email": None}), HANDLERS)
     ctx.bus.consume(envelope("registration.confirmed", official={**official, "email": "", "phone": ""}), HANDLERS)
     ctx.bus.consume(envelope("registration.declined", official={**official, "email": "   "}), HANDLERS)
-    assert db.notifications() == []
-    assert db.events() == []
+    rows = db.notifications()
+    assert [(r.kind, r.status, r.recipient, r.due_at) for r in rows] == [
+        ("invitation", "permanent-failure", "", None), ("confirmation", "permanent-failure", "", None),
+        ("declined", "permanent-failure", "", None)]
+    assert {r.error for r in rows} == {"no email and no phone number: nobody to send to"}
+    assert [e["data"]["status"] for e in db.events()] == ["permanent-failure"] * 3
 
 
 def test_no_email_but_a_phone_only_sms(ctx, db, envelope):

@@ -22,6 +22,7 @@ from .templating import TemplateError, render_email, render_sms
 
 log = logging.getLogger(__name__)
 NUDGE_FLAG = "notifications_send_nudge"
+NO_CONTACT = "no email and no phone number: nobody to send to"
 
 
 def _nudge_send(_session=None) -> None:
@@ -46,11 +47,15 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
     chosen = channels_for(kind, email, phone)
     if channels is not None:
         chosen = [c for c in chosen if c in channels] or chosen[:1]
-    if not chosen:
-        log.info("official has neither email nor phone; nothing sent", extra={"event_id": event_id, "kind": kind})
-        return 0
     common = dict(event_id=event_id, kind=kind, recipient_name=official.get("name"), retreat_id=retreat_id,
                   registration_id=registration_id, timezone=timezone)
+    if not chosen:
+        # The gap is recorded, not only logged: the list, the stats and reporting (notification.status_changed)
+        # show the official nobody can reach, so a person can ask for a contact.
+        log.info("official has neither email nor phone; nothing sent", extra={"event_id": event_id, "kind": kind})
+        row = services.create_notification(session, channel="email", recipient="", body_text="",
+                                           status=lifecycle.PERMANENT_FAILURE, error=NO_CONTACT, **common)
+        return int(row is not None)
     written = 0
     for channel in chosen:
         if channel == "email":

@@ -80,11 +80,32 @@ class ChannelStatsSchema(Schema):
                            metadata={"description": "Count per status (every status listed)."})
 
 
+class UnreachableSchema(Schema):
+    registration_id = fields.String(metadata={"format": "uuid"})
+    retreat_id = fields.String(metadata={"format": "uuid"})
+    nip = fields.String()
+    name = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "The registration's status."})
+    reason = fields.String(metadata={"enum": ["no_contact", "all_failed"], "description":
+                                     "no_contact: neither email nor phone; all_failed: every message failed."})
+
+
+class OfficialStatsSchema(Schema):
+    total = fields.Integer(metadata={"description": "Officials with an open registration (invited, confirmed, "
+                                                    "waitlisted)."})
+    without_email = fields.Integer(metadata={"description": "Of them, without an email (they get SMS only)."})
+    without_phone = fields.Integer(metadata={"description": "Of them, without a phone (they get email only)."})
+    unreachable_total = fields.Integer()
+    unreachable = fields.List(fields.Nested(UnreachableSchema), metadata={
+        "description": "Officials nobody reached (at most 500 listed)."})
+
+
 class NotificationStatsSchema(Schema):
     retreat_id = fields.String(allow_none=True)
     total = fields.Integer()
     statuses = fields.Dict(keys=fields.String(), values=fields.Integer())
     channels = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsSchema))
+    officials = fields.Nested(OfficialStatsSchema)
 
 
 class KannelDlrArgs(Schema):
