@@ -325,3 +325,39 @@ def test_sms_kinds_through_the_real_kannel(world, kannel):
     texts = {r.kind: r.body_text for r in rows}
     assert "kamar Barak B-12" in texts["group_assigned"] and "DISETUJUI" in texts["permit_approved"]
     assert "pukul 06.00 WIB" in texts["session_reminder"] and "kini tersedia" in texts["promotion"]
+
+
+# ------------------------------------------------------------------------------------------------ queues, settings
+def test_fan_out_messages_are_sent_by_the_bulk_scan_not_the_event_nudge(world):
+    world.official(1, "invited")
+    world.consume("retreat.cancelled")
+    assert sending.send_due(include_bulk=False) == {"sent": 1}  # the invitation, which an event caused
+    fanouts.scan_due()
+    [row] = world.db.notifications(kind="retreat_cancelled")
+    assert row.bulk and row.status == "created"
+    assert sending.send_due(include_bulk=False) == {}
+    assert sending.send_due() == {"sent": 1}
+
+
+def test_tasks_run_on_their_queues():
+    from notifications import tasks
+    assert tasks.scan_due.queue.endswith("notifications.bulk")
+    assert tasks.send_due.queue.endswith("notifications") and not tasks.send_due.queue.endswith(".bulk")
+
+
+@pytest.mark.parametrize("name,value", [("REMINDER_DAYS_BEFORE_DEADLINE", "7,x"),
+                                        ("REMINDER_DAYS_BEFORE_DEADLINE", "0"), ("SESSION_REMINDER_MINUTES", "0")])
+def test_reminder_settings_are_checked(monkeypatch, name, value):
+    from notifications.config import load_settings
+    from retret.config import ConfigError
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+def test_reminder_settings_defaults_and_values(monkeypatch):
+    from notifications.config import load_settings
+    assert (load_settings().reminder_days, load_settings().session_reminder_minutes) == ((7, 2), 60)
+    monkeypatch.setenv("REMINDER_DAYS_BEFORE_DEADLINE", "2, 14,7")
+    monkeypatch.setenv("SESSION_REMINDER_MINUTES", "30")
+    assert (load_settings().reminder_days, load_settings().session_reminder_minutes) == ((14, 7, 2), 30)

@@ -42,13 +42,14 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
                      channels: Sequence[str] | None = None, attachments: list | None = None,
                      nudge: bool = True) -> int:
     """Messages of `kind` to `official` by the channels that fit (`channels` narrows them, but an official
-    without the asked channel still gets the other). Returns how many rows were written."""
+    without the asked channel still gets the other). Returns how many rows were written. Without `nudge` (a
+    fan-out) the rows are bulk: the bulk queue's scan sends them."""
     email, phone = (official.get("email") or "").strip(), (official.get("phone") or "").strip()
     chosen = channels_for(kind, email, phone)
     if channels is not None:
         chosen = [c for c in chosen if c in channels] or chosen[:1]
     common = dict(event_id=event_id, kind=kind, recipient_name=official.get("name"), retreat_id=retreat_id,
-                  registration_id=registration_id, timezone=timezone)
+                  registration_id=registration_id, timezone=timezone, bulk=not nudge)
     if not chosen:
         # The gap is recorded, not only logged: the list, the stats and reporting (notification.status_changed)
         # show the official nobody can reach, so a person can ask for a contact.

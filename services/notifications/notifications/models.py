@@ -67,6 +67,9 @@ class Notification(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
     # Files attached to an email: [{"filename", "content_type", "data" (base64)}] (the QR badge, the agenda .ics).
     attachments: Mapped[list | None] = mapped_column(JSON)
+    # Written by a fan-out (reminders, schedule changes, announcements): sent by the bulk queue's scan only, so a
+    # big fan-out never keeps the main queue's workers from events.
+    bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 

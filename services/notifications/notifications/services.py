@@ -32,7 +32,7 @@ def create_notification(
     subject: str | None = None, body_html: str | None = None, recipient_name: str | None = None,
     retreat_id: str | None = None, registration_id: str | None = None, language: str = "id",
     timezone: str | None = None, status: str = lifecycle.CREATED, error: str | None = None,
-    due_at: datetime | None = None, attachments: list | None = None,
+    due_at: datetime | None = None, attachments: list | None = None, bulk: bool = False,
 ) -> Notification | None:
     """One message row (status `created`, due now) plus its first history entry and status event.
 
@@ -45,7 +45,7 @@ def create_notification(
         id=str(uuid.uuid4()), idempotency_key=key, event_id=event_id, retreat_id=retreat_id,
         registration_id=registration_id, channel=channel, kind=kind, language=language,
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
-        body_html=body_html, attachments=attachments, status=status, attempts=0, error=_short(error),
+        body_html=body_html, attachments=attachments, bulk=bulk, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
         message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or DEFAULT_TIMEZONE,
         created_at=now, updated_at=now,

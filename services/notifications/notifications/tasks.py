@@ -16,8 +16,8 @@ BUS_TASKS = register_bus_tasks(celery, lambda: context.bus, handlers=HANDLERS)
 
 @celery.task(name=f"{NOTIFICATIONS}.send_due", queue=queue_name(NOTIFICATIONS))
 def send_due() -> dict:
-    """Send every message that is due (beat every BUS_SCAN_SECONDS; nudged after events)."""
-    return sending.send_due()
+    """Send the messages events caused (nudged after events); fan-outs' bulk messages wait for scan_due."""
+    return sending.send_due(include_bulk=False)
 
 
 @celery.task(name=f"{NOTIFICATIONS}.scan_due", queue=queue_name(NOTIFICATIONS, bulk=True))

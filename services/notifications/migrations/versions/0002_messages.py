@@ -16,6 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column('notifications', sa.Column('attachments', sa.JSON(), nullable=True))
+    op.add_column('notifications', sa.Column('bulk', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column('recipients', sa.Column('invitation_url', sa.Text(), nullable=True))
     op.create_table('sessions',
     sa.Column('session_id', sa.String(length=36), nullable=False),
@@ -93,4 +94,5 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_sessions_retreat_id'), table_name='sessions')
     op.drop_table('sessions')
     op.drop_column('recipients', 'invitation_url')
+    op.drop_column('notifications', 'bulk')
     op.drop_column('notifications', 'attachments')
