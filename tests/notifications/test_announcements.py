@@ -2,6 +2,7 @@
 `send_at`, fanned out by the bulk scan, delivery figures; received over a real SMTP server."""
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -144,3 +145,36 @@ def test_unknown_retreat_and_announcement(client, admin_headers, retreat):
     assert post(client, admin_headers, retreat_id=str(uuid.uuid4())).status_code == 404
     assert client.get(f"{URL}/{uuid.uuid4()}", headers=admin_headers).status_code == 404
     assert client.get(f"{URL}/nope", headers=admin_headers).status_code == 404
+
+
+def test_a_fan_out_goes_in_short_resumable_batches(client, admin_headers, retreat, smtp_server, monkeypatch):
+    monkeypatch.setattr(fanouts, "FANOUT_BATCH", 2)
+    for n in range(1, 6):
+        retreat(n, "confirmed")
+    answer = post(client, admin_headers).get_json()
+    assert fanouts.scan_due() == {"batch": 2, "sent": 1}
+    assert client.get(f"{URL}/{answer['id']}", headers=admin_headers).get_json()["messages"] == 5
+    sending.send_due()
+    assert fanouts.scan_due() == {}
+    assert announced(smtp_server) == [f"p{n}@malangkota.go.id" for n in range(1, 6)]
+
+
+def test_ten_thousand_recipients_are_counted_not_written_in_the_request(client, admin_headers, retreat, ctx, db,
+                                                                        envelope, smtp_server):
+    """The request writes one row to fan out later on the bulk queue; events and their messages go on meanwhile."""
+    from sqlalchemy import insert
+
+    from notifications.models import Recipient
+    from retret import clock
+    now = clock.now()
+    with ctx.db.session() as session:
+        session.execute(insert(Recipient), [
+            {"registration_id": str(uuid.UUID(int=100_000 + n)), "retreat_id": RETREAT_ID, "nip": f"{n:018d}",
+             "name": f"Pejabat {n}", "email": f"p{n}@malangkota.go.id", "status": "confirmed", "updated_at": now}
+            for n in range(10_000)])
+    started = time.monotonic()
+    answer = post(client, admin_headers).get_json()
+    assert time.monotonic() - started < 5  # a count, not 10,000 rows
+    assert answer["recipients"] == 10_000 and db.notifications() == []
+    retreat(1, "invited")  # an event meanwhile: its message is written and sent at once
+    assert sending.send_due(include_bulk=False) == {"sent": 1} and len(smtp_server.messages) == 1

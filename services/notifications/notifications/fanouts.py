@@ -37,6 +37,8 @@ STATUSES = {
 }
 SESSION_KINDS = (rules.SESSION_REMINDER, "session_rescheduled", "session_cancelled")
 NAMESPACE = uuid.UUID("2f6f1a8e-6b0e-4f52-9a55-1c3c2b7e9d10")
+# Recipients messaged per transaction: a big retreat's fan-out is many short transactions, each resumable.
+FANOUT_BATCH = 500
 
 
 # ---------------------------------------------------------------------------------------------- writing rows
@@ -62,7 +64,7 @@ def _upsert(session: Session, retreat_id: str, due: rules.DueReminder, now: date
         return
     # Moved (or back after a withdrawal): due again at its new time, unless that time has passed already.
     row.due_at, row.until, row.data, row.updated_at = due.due_at, due.until, dict(due.data), now
-    row.done_at, row.outcome, row.recipients = None, None, None
+    row.done_at, row.outcome, row.recipients, row.cursor = None, None, None, None
     if due.until <= now:
         row.done_at, row.outcome = now, "skipped"
 
@@ -100,8 +102,9 @@ def recompute_session(session: Session, agenda: AgendaSession, retreat_status: s
 
 
 # ---------------------------------------------------------------------------------------------- scanning
-def scan_due(limit: int = 20) -> dict:
-    """Fan out every due row (one transaction each): returns counts of outcomes."""
+def scan_due(limit: int = 100) -> dict:
+    """Fan out due rows, FANOUT_BATCH recipients per transaction (a row resumes after its cursor): returns counts
+    of outcomes (`batch` for a part of a row that goes on)."""
     counts: dict[str, int] = {}
     for _ in range(limit):
         outcome = _fan_out_next()
@@ -119,16 +122,23 @@ def _fan_out_next() -> str | None:
                               ).scalar_one_or_none()
         if row is None:
             return None
-        row.done_at, row.updated_at = now, now
-        if not rules.sendable(clock.as_utc(row.due_at), row.until and clock.as_utc(row.until), now):
-            row.outcome = "skipped"  # the beat was down past the time it was for: late is worse than none
-            return row.outcome
+        row.updated_at = now
         retreat = session.get(Retreat, row.retreat_id)
-        if retreat is None:
-            row.outcome = "skipped"
+        starting = row.cursor is None
+        if retreat is None or starting and not rules.sendable(clock.as_utc(row.due_at),
+                                                              row.until and clock.as_utc(row.until), now):
+            # The beat was down past the time it was for: late is worse than none.
+            row.done_at, row.outcome = now, "skipped"
             return row.outcome
-        row.recipients = _message_all(session, row, retreat)
-        row.outcome = "sent"
+        count, last = _message_batch(session, row, retreat)
+        row.recipients = (row.recipients or 0) + count
+        if count == FANOUT_BATCH:
+            row.cursor = last
+            return "batch"
+        row.done_at, row.outcome = now, "sent"
+        if row.kind == "announcement":
+            announcement = session.get(Announcement, row.data["announcement_id"])
+            announcement.status, announcement.fanned_out_at = "sent", now
         return row.outcome
 
 
@@ -137,7 +147,8 @@ def event_id_of(row: Fanout) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{row.id}@{clock.as_utc(row.due_at).isoformat()}"))
 
 
-def _message_all(session: Session, row: Fanout, retreat: Retreat) -> int:
+def _message_batch(session: Session, row: Fanout, retreat: Retreat) -> tuple[int, str | None]:
+    """Messages to the next FANOUT_BATCH recipients after the row's cursor: (how many, the last one's id)."""
     from . import announcements  # its own module imports this one
 
     agenda = session.get(AgendaSession, row.session_id) if row.session_id else None
@@ -148,7 +159,6 @@ def _message_all(session: Session, row: Fanout, retreat: Retreat) -> int:
         stmt = select(Recipient).where(*announcements.audience_clause(row.retreat_id, announcement.audience))
         extra["announcement"], channels = {"subject": announcement.subject, "body": announcement.body}, \
             list(announcement.channels)
-        announcement.status, announcement.fanned_out_at = "sent", clock.now()
     else:
         stmt = select(Recipient).where(Recipient.retreat_id == row.retreat_id,
                                        Recipient.status.in_(STATUSES[row.kind]))
@@ -157,14 +167,16 @@ def _message_all(session: Session, row: Fanout, retreat: Retreat) -> int:
             stmt = stmt.where(Recipient.group.in_(groups))
     if session_data is not None:
         extra["session"] = session_view(session_data, retreat.timezone)
-    event_id, count = event_id_of(row), 0
-    for recipient in session.execute(stmt.order_by(Recipient.registration_id)).scalars():
+    if row.cursor is not None:
+        stmt = stmt.where(Recipient.registration_id > row.cursor)
+    event_id, count, last = event_id_of(row), 0, None
+    for recipient in session.execute(stmt.order_by(Recipient.registration_id).limit(FANOUT_BATCH)).scalars():
         message_official(session, event_id=event_id, kind=row.kind, official=recipient_official(recipient),
                          values={**recipient_values(recipient, retreat), **extra}, retreat_id=row.retreat_id,
                          registration_id=recipient.registration_id, timezone=retreat.timezone, channels=channels,
                          nudge=False)
-        count += 1
-    return count
+        count, last = count + 1, recipient.registration_id
+    return count, last
 
 
 # ---------------------------------------------------------------------------------------------- views

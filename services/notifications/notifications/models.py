@@ -166,6 +166,8 @@ class Fanout(Base):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(20))  # sent | skipped (time passed) | withdrawn
     recipients: Mapped[int | None] = mapped_column(Integer)
+    # The last registration messaged (fan-outs go in batches, in registration id order).
+    cursor: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('recipients', sa.Integer(), nullable=True),
+    sa.Column('cursor', sa.String(length=36), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
