@@ -186,6 +186,26 @@ def test_a_rescheduled_retreat_tells_its_old_and_new_dates(world):
     assert "Kamis, 22 Mei 2025 s.d. Sabtu, 24 Mei 2025" in text_of(mail)
 
 
+def test_sessions_moved_with_their_retreat_are_told_once_with_the_retreat(world):
+    world.official(1, "confirmed")
+    world.consume("session.scheduled")
+    trace = "a" * 32
+    for type_name, data in (
+            ("retreat.rescheduled", dict(starts_on="2025-05-22", ends_on="2025-05-24", old_starts_on="2025-05-15",
+                                         old_ends_on="2025-05-17")),
+            ("session.rescheduled", session_data(starts_at="2025-05-22T05:30:00+07:00",
+                                                 ends_at="2025-05-22T06:30:00+07:00",
+                                                 old_starts_at="2025-05-15T05:30:00+07:00"))):
+        env = world.envelope(type_name, **data)
+        world.ctx.bus.consume({**env, "trace_id": trace}, HANDLERS)
+        world.clock.advance(seconds=1)
+    world.run()
+    assert len(world.received("Perubahan jadwal:")) == 1 and world.received("Perubahan jadwal sesi") == {}
+    with world.ctx.db.session() as session:  # but its reminder moved with it
+        [due] = session.execute(select(Fanout.due_at).where(Fanout.kind == "session_reminder")).scalars().all()
+    assert due == datetime(2025, 5, 22, 4, 30, tzinfo=WIB)
+
+
 def test_a_session_change_reaches_only_its_audience(world):
     world.official(1, "confirmed", group="Peleton 1")
     world.official(2, "confirmed", group="Peleton 2")

@@ -27,7 +27,7 @@ from .domain.attachments import AGENDA_FILENAME, BADGE_FILENAME, agenda_ics, att
 from .domain.formatting import format_date_range
 from .domain.messages import REGISTRATION_KINDS, permit_view, registration_context
 from .messaging import message_official
-from .models import AgendaSession, Recipient, Retreat
+from .models import AgendaSession, Fanout, Recipient, Retreat
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def on_retreat_event(session: Session, envelope: dict) -> None:
         if data.get("old_starts_on") and data.get("old_ends_on"):
             old = format_date_range(data["old_starts_on"], data["old_ends_on"])
         fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_rescheduled", retreat.retreat_id,
-                             {"old_dates_text": old or None})
+                             {"old_dates_text": old or None, "trace_id": envelope.get("trace_id")})
     else:
         return
     _nudge_scan(session)
@@ -194,10 +194,20 @@ def on_session_event(session: Session, envelope: dict) -> None:
     fanouts.recompute_session(session, agenda, retreat.status if retreat else None, load_settings())
     kind = {"session.rescheduled": "session_rescheduled", "session.cancelled": "session_cancelled"}.get(
         envelope["type"])
+    if kind == "session_rescheduled" and _moved_with_its_retreat(session, agenda.retreat_id, envelope):
+        return  # the retreat's reschedule message says it once, not once per session
     if kind is not None:
         fanouts.schedule_now(session, f"event:{envelope['id']}", kind, agenda.retreat_id,
                              {"session": envelope["data"]}, session_id=agenda.session_id)
         _nudge_scan(session)
+
+
+def _moved_with_its_retreat(session: Session, retreat_id: str, envelope: dict) -> bool:
+    """Whether the session moved in the same request as its retreat's reschedule (shift_sessions)."""
+    trace_id = envelope.get("trace_id")
+    return bool(trace_id) and any(
+        data.get("trace_id") == trace_id for data in session.execute(select(Fanout.data).where(
+            Fanout.retreat_id == retreat_id, Fanout.kind == "retreat_rescheduled")).scalars())
 
 
 def _nudge_scan(session: Session) -> None:
