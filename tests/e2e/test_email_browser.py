@@ -1,7 +1,7 @@
 """Every HTML email kind opened in a real headless Chromium at a 390 px phone viewport (mobile emulation): no
 horizontal scrolling, the invitation's fallback link (a long unbroken token) wraps inside the screen.
 
-Screenshots of each kind are kept as test artifacts in var/artifacts/emails/<kind>.png (var/ is not versioned;
+Screenshots of each kind are kept as test artifacts in var/artifacts/emails/<kind>.<language>.png (var/ is not versioned;
 set EMAIL_ARTIFACTS_DIR to put them elsewhere, e.g. a CI artifact directory)."""
 from __future__ import annotations
 
@@ -51,20 +51,21 @@ def phone(browser):
     ctx.close()
 
 
-def html_of(kind: str) -> str:
-    values = sample_values(kind)
+def html_of(kind: str, language: str = "id") -> str:
+    values = sample_values(kind, language)
     values["invitation_url"] = LONG_URL
     values["official"] = {**values["official"], "name": "Dr. Budi Santoso, S.Sos., M.Si., M.AP."}
     if kind == "announcement":
         values["announcement"] = {**values["announcement"], "body": values["announcement"]["body"] + " " + LONG_URL}
-    return render_email(kind, values).html
+    return render_email(kind, values, language).html
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_email_fits_a_phone_without_horizontal_scrolling(phone, kind):
-    phone.set_content(html_of(kind), wait_until="load")
+def test_every_email_fits_a_phone_without_horizontal_scrolling(phone, kind, language):
+    phone.set_content(html_of(kind, language), wait_until="load")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / f"{kind}.png"
+    shot = ARTIFACTS / f"{kind}.{language}.png"
     phone.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
     widths = phone.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth]")

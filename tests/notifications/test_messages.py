@@ -91,6 +91,16 @@ def test_every_kind_has_an_email_and_an_sms(kind):
     assert sms.text.startswith(("Yth. Dr. Budi", "Perubahan titik kumpul")) and sms.info.segments <= 2
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_has_an_english_email_and_sms(kind):
+    values = sample_values(kind, "en")
+    mail = render_email(kind, values, "en")
+    assert mail.language == "en" and mail.text.startswith("Dear Dr. Budi Santoso") and 'lang="en"' in mail.html
+    assert "Yth." not in mail.text + mail.html and "Hormat kami" not in mail.text + mail.html
+    sms = render_sms(kind, values, "en")
+    assert sms.language == "en" and sms.text.startswith(("Dear Dr. Budi", "Perubahan titik kumpul"))
+
+
 # ------------------------------------------------------------------------------------------------ one official
 def test_confirmation_carries_the_qr_badge_and_the_agenda(world):
     world.consume("session.scheduled")
@@ -160,6 +170,24 @@ def test_permit_decisions(world, verb, subject, word):
     text = text_of(mail)
     reason = CATALOGUE[f"permit.{verb}"].sample["decision_reason"]
     assert word in text and "izin (sakit)" in text and reason in text
+
+
+def test_the_officials_language_then_the_retreats(world):
+    world.consume("retreat.updated", language="en")
+    registration_id = world.official(1, "confirmed")  # the retreat's English
+    world.consume("participant.updated", registration_ids=[registration_id],
+                  official={**OFFICIAL, "name": "Pejabat 1", "email": "pejabat1@malangkota.go.id", "phone": None,
+                            "language": "id"})
+    world.consume("group.assigned", registration_id=registration_id, group="Peleton 3", room="Barak B-12")
+    world.consume("participant.invited", registration_id=str(uuid.UUID(int=2)), official={
+        **OFFICIAL, "name": "Pejabat 2", "email": "pejabat2@malangkota.go.id", "phone": None, "language": "en"},
+        retreat={**CATALOGUE["participant.invited"].sample["retreat"], "language": None})
+    world.run()
+    [confirmed] = world.received("Attendance confirmed").values()
+    assert "Thursday, 15 May 2025" in text_of(confirmed) and confirmed["Content-Language"] == "en"
+    assert list(world.received("Pembagian peleton")) == ["pejabat1@malangkota.go.id"]  # her own language now
+    [invited] = world.received("Invitation").values()
+    assert text_of(invited).startswith("Dear Pejabat 2")
 
 
 # ------------------------------------------------------------------------------------------------ to many

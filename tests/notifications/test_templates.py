@@ -106,7 +106,7 @@ def test_sandbox_refuses_unsafe_access():
 def test_english_variant_and_fallback():
     english = render_email("invitation", registration_context(sample(), "en"), "en")
     assert english.language == "en" and "Thursday, 15 May 2025" in english.text
-    fallback = render_email("confirmation", registration_context(sample("registration.confirmed")), "en")
+    fallback = render_email("confirmation", registration_context(sample("registration.confirmed")), "fr")
     assert fallback.language == "id"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterable, Mapping
 
 from sqlalchemy import select
@@ -18,7 +18,8 @@ from retret.bus.bus import json_ready
 from .config import NotificationSettings
 from .context import context
 from .domain import reminders as rules
-from .domain.messages import registration_context, session_view
+from .domain.formatting import format_date_range
+from .domain.messages import choose_language, registration_context, session_view
 from .messaging import message_official
 from .models import AgendaSession, Announcement, Fanout, Recipient, Retreat
 
@@ -153,7 +154,7 @@ def _message_batch(session: Session, row: Fanout, retreat: Retreat) -> tuple[int
 
     agenda = session.get(AgendaSession, row.session_id) if row.session_id else None
     session_data = row.data.get("session") or (_session_dict(agenda) if agenda is not None else None)
-    extra, channels = dict(days=row.data.get("days"), old_dates_text=row.data.get("old_dates_text")), None
+    extra, channels = dict(days=row.data.get("days")), None
     if row.kind == "announcement":
         announcement = session.get(Announcement, row.data["announcement_id"])
         stmt = select(Recipient).where(*announcements.audience_clause(row.retreat_id, announcement.audience))
@@ -165,16 +166,18 @@ def _message_batch(session: Session, row: Fanout, retreat: Retreat) -> tuple[int
         groups = (session_data or {}).get("audience_groups") or []
         if row.kind in SESSION_KINDS and groups:
             stmt = stmt.where(Recipient.group.in_(groups))
-    if session_data is not None:
-        extra["session"] = session_view(session_data, retreat.timezone)
     if row.cursor is not None:
         stmt = stmt.where(Recipient.registration_id > row.cursor)
     event_id, count, last = event_id_of(row), 0, None
     for recipient in session.execute(stmt.order_by(Recipient.registration_id).limit(FANOUT_BATCH)).scalars():
+        language = language_of(recipient, retreat)
+        values = {**recipient_values(recipient, retreat, language), **extra,
+                  "old_dates_text": _old_dates_text(row.data, language)}
+        if session_data is not None:
+            values["session"] = session_view(session_data, retreat.timezone, language)
         message_official(session, event_id=event_id, kind=row.kind, official=recipient_official(recipient),
-                         values={**recipient_values(recipient, retreat), **extra}, retreat_id=row.retreat_id,
-                         registration_id=recipient.registration_id, timezone=retreat.timezone, channels=channels,
-                         nudge=False)
+                         values=values, retreat_id=row.retreat_id, registration_id=recipient.registration_id,
+                         timezone=retreat.timezone, channels=channels, nudge=False, language=language)
         count, last = count + 1, recipient.registration_id
     return count, last
 
@@ -185,13 +188,25 @@ def recipient_official(recipient: Recipient) -> dict:
             "unit_code": recipient.unit_code}
 
 
-def recipient_values(recipient: Recipient, retreat: Retreat) -> dict:
+def language_of(recipient: Recipient, retreat: Retreat) -> str:
+    return choose_language({"language": recipient.language}, {"language": retreat.language})
+
+
+def recipient_values(recipient: Recipient, retreat: Retreat, language: str = "id") -> dict:
     """Template values for one registration, from what the events told (as registration_context)."""
     return registration_context({
         "official": recipient_official(recipient), "retreat": _retreat_dict(retreat),
         "registration_id": recipient.registration_id, "status": recipient.status,
         "invitation_url": recipient.invitation_url, "group": recipient.group, "room": recipient.room,
-    })
+    }, language)
+
+
+def _old_dates_text(data: Mapping, language: str) -> str | None:
+    """A rescheduled retreat's former dates, written out."""
+    if not (data.get("old_starts_on") and data.get("old_ends_on")):
+        return None
+    return format_date_range(date.fromisoformat(data["old_starts_on"]), date.fromisoformat(data["old_ends_on"]),
+                             language)
 
 
 def _retreat_dict(retreat: Retreat) -> dict:

@@ -24,8 +24,7 @@ from . import fanouts
 from .context import context
 from .config import load_settings
 from .domain.attachments import AGENDA_FILENAME, BADGE_FILENAME, agenda_ics, attachment, qr_png
-from .domain.formatting import format_date_range
-from .domain.messages import REGISTRATION_KINDS, permit_view, registration_context
+from .domain.messages import REGISTRATION_KINDS, choose_language, permit_view, registration_context
 from .messaging import message_official
 from .models import AgendaSession, Fanout, Recipient, Retreat
 
@@ -67,7 +66,7 @@ def _remember_retreat(session: Session, data: Mapping, occurred: datetime) -> Re
         row = Retreat(retreat_id=retreat_id)
         session.add(row)
     for name in ("code", "title", "organizer", "venue", "timezone", "starts_on", "ends_on", "status",
-                 "response_deadline"):
+                 "response_deadline", "language"):
         setattr(row, name, data.get(name))
     row.occurred_at, row.updated_at = occurred, clock.now()
     return row
@@ -85,7 +84,7 @@ def _recipient(session: Session, registration_id: str, retreat_id: str, official
 def _remember_contact(row: Recipient, official: Mapping, occurred: datetime) -> None:
     if not _newer(row.contact_at, occurred):
         return
-    for name in ("nip", "name", "email", "phone", "unit_code", "position_kind"):
+    for name in ("nip", "name", "email", "phone", "unit_code", "position_kind", "language"):
         if name in official:
             setattr(row, name, official.get(name))
     row.contact_at, row.updated_at = occurred, clock.now()
@@ -132,10 +131,13 @@ def on_registration_event(session: Session, envelope: dict) -> None:
         kind = "promotion"
     attachments = _confirmation_attachments(session, data) if kind == "confirmation" else None
     retreat = data.get("retreat") or {}
+    known = session.get(Retreat, str(data["retreat_id"]))  # the brief may not carry the retreat's language
+    language = choose_language(data.get("official"), retreat if retreat.get("language") or known is None
+                               else {"language": known.language})
     message_official(session, event_id=envelope["id"], kind=kind, official=data.get("official") or {},
-                     values=registration_context(data), retreat_id=_str(data.get("retreat_id")),
+                     values=registration_context(data, language), retreat_id=_str(data.get("retreat_id")),
                      registration_id=_str(data.get("registration_id")), timezone=retreat.get("timezone"),
-                     attachments=attachments)
+                     attachments=attachments, language=language)
 
 
 def on_retreat_event(session: Session, envelope: dict) -> None:
@@ -155,11 +157,9 @@ def on_retreat_event(session: Session, envelope: dict) -> None:
     if envelope["type"] == "retreat.cancelled":
         fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_cancelled", retreat.retreat_id, {})
     elif envelope["type"] == "retreat.rescheduled":
-        old = ""
-        if data.get("old_starts_on") and data.get("old_ends_on"):
-            old = format_date_range(data["old_starts_on"], data["old_ends_on"])
-        fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_rescheduled", retreat.retreat_id,
-                             {"old_dates_text": old or None, "trace_id": envelope.get("trace_id")})
+        fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_rescheduled", retreat.retreat_id, {
+            "old_starts_on": data.get("old_starts_on"), "old_ends_on": data.get("old_ends_on"),
+            "trace_id": envelope.get("trace_id")})
     else:
         return
     _nudge_scan(session)
@@ -219,7 +219,8 @@ def _nudge_scan(session: Session) -> None:
         f"{NOTIFICATIONS}.scan_due", [], queue_name(NOTIFICATIONS, bulk=True)), once=True)
 
 
-def _message_registration(session: Session, envelope: dict, registration_id: str, kind: str, **extra) -> None:
+def _message_registration(session: Session, envelope: dict, registration_id: str, kind: str,
+                          permit: Mapping | None = None) -> None:
     """A message about one registration, written from what notifications knows of it and its retreat."""
     recipient = session.get(Recipient, registration_id)
     retreat = session.get(Retreat, recipient.retreat_id) if recipient is not None else None
@@ -227,19 +228,21 @@ def _message_registration(session: Session, envelope: dict, registration_id: str
         log.warning("registration or retreat not known yet; no message", extra={
             "event_id": envelope["id"], "kind": kind})
         return
-    values = {**fanouts.recipient_values(recipient, retreat), **extra}
+    language = fanouts.language_of(recipient, retreat)
+    values = fanouts.recipient_values(recipient, retreat, language)
+    if permit is not None:
+        values["permit"] = permit_view(permit, retreat.timezone, language)
     message_official(session, event_id=envelope["id"], kind=kind, official=fanouts.recipient_official(recipient),
                      values=values, retreat_id=recipient.retreat_id, registration_id=registration_id,
-                     timezone=retreat.timezone)
+                     timezone=retreat.timezone, language=language)
 
 
 def on_permit_decided(session: Session, envelope: dict) -> None:
     data = _load(envelope)
     if data is None:
         return
-    retreat = session.get(Retreat, str(data["retreat_id"]))
     _message_registration(session, envelope, str(data["registration_id"]), REGISTRATION_KINDS[envelope["type"]],
-                          permit=permit_view(data, retreat.timezone if retreat else None))
+                          permit=data)
 
 
 def on_participant_updated(session: Session, envelope: dict) -> None:

@@ -40,7 +40,7 @@ def nudge_after_commit(session: Session) -> None:
 def message_official(session: Session, *, event_id: str, kind: str, official: Mapping, values: Mapping,
                      retreat_id: str | None, registration_id: str | None, timezone: str | None,
                      channels: Sequence[str] | None = None, attachments: list | None = None,
-                     nudge: bool = True) -> int:
+                     nudge: bool = True, language: str = "id") -> int:
     """Messages of `kind` to `official` by the channels that fit (`channels` narrows them, but an official
     without the asked channel still gets the other). Returns how many rows were written. Without `nudge` (a
     fan-out) the rows are bulk: the bulk queue's scan sends them."""
@@ -60,9 +60,9 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
     written = 0
     for channel in chosen:
         if channel == "email":
-            row = _email(session, common, email, values, attachments)
+            row = _email(session, common, email, values, attachments, language)
         else:
-            row = _sms(session, common, phone, values)
+            row = _sms(session, common, phone, values, language)
         if row is not None:
             written += 1
             if nudge and row.status == lifecycle.CREATED:
@@ -70,10 +70,10 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
     return written
 
 
-def _email(session: Session, common: dict, email: str, values: Mapping, attachments: list | None):
+def _email(session: Session, common: dict, email: str, values: Mapping, attachments: list | None, language: str):
     try:
-        rendered = render_email(common["kind"], values,
-                                sources=template_store.sources_for(session, common["kind"], "email"))
+        language, sources = template_store.choose_sources(session, common["kind"], "email", language)
+        rendered = render_email(common["kind"], values, language, sources=sources)
     except TemplateError as exc:  # a broken template must not block the event: a person sees it in the API
         log.error("email template failed", extra={"kind": common["kind"], "error": str(exc)})
         return services.create_notification(session, channel="email", recipient=email, body_text="",
@@ -83,7 +83,7 @@ def _email(session: Session, common: dict, email: str, values: Mapping, attachme
         body_html=rendered.html, language=rendered.language, attachments=attachments, **common)
 
 
-def _sms(session: Session, common: dict, phone: str, values: Mapping):
+def _sms(session: Session, common: dict, phone: str, values: Mapping, language: str):
     try:
         # E.164 already; the same number either way (a foreign one only where the site accepts it)
         recipient = normalize_phone(phone, context.settings.phone_foreign_regions)
@@ -92,8 +92,8 @@ def _sms(session: Session, common: dict, phone: str, values: Mapping):
                                             status=lifecycle.PERMANENT_FAILURE,
                                             error=f"phone number {phone!r}: {exc.message}", **common)
     try:
-        rendered = render_sms(common["kind"], values,
-                              sources=template_store.sources_for(session, common["kind"], "sms"))
+        language, sources = template_store.choose_sources(session, common["kind"], "sms", language)
+        rendered = render_sms(common["kind"], values, language, sources=sources)
     except TemplateError as exc:
         log.error("SMS template failed", extra={"kind": common["kind"], "error": str(exc)})
         return services.create_notification(session, channel="sms", recipient=recipient, body_text="",

@@ -103,6 +103,7 @@ class Retreat(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(5))  # of its messages (none: Bahasa Indonesia)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # of the event last applied
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -123,6 +124,7 @@ class Recipient(Base):
     group: Mapped[str | None] = mapped_column(Text)
     room: Mapped[str | None] = mapped_column(Text)
     invitation_url: Mapped[str | None] = mapped_column(Text)  # the latest link: answer reminders carry it
+    language: Mapped[str | None] = mapped_column(String(5))  # the official's own (none: the retreat's)
     # When the facts stored were true (event occurred_at), per part: an older event never overwrites a newer one.
     contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -53,6 +53,16 @@ def _sources_of(row: MessageTemplate, channel: str) -> dict:
     return {"subject": row.subject, "text": row.text, "html": row.html} if channel == "email" else {"text": row.text}
 
 
+def choose_sources(session: Session, kind: str, channel: str, language: str) -> tuple[str, dict | None]:
+    """(the language used, the database's parts or None for the files): the language's own template (saved or
+    shipped), else the Indonesian one."""
+    if language != "id":
+        own = sources_for(session, kind, channel, language)
+        if own is not None or file_source(kind, channel, language, "text") is not None:
+            return language, own
+    return "id", sources_for(session, kind, channel, "id")
+
+
 def sources_for(session: Session, kind: str, channel: str, language: str = "id") -> dict | None:
     """The database's version of a template for sending (None: the shipped files), cached per transaction."""
     cache = session.info.setdefault(CACHE_FLAG, {})
@@ -99,10 +109,10 @@ def get_template(key: str) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- checking
-def check(kind: str, channel: str, parts: Mapping[str, str | None]) -> dict[str, list[str]]:
+def check(kind: str, channel: str, parts: Mapping[str, str | None], language: str = "id") -> dict[str, list[str]]:
     """Errors per part (Indonesian, naming each placeholder): syntax, unknown placeholders, missing required
     ones (over all parts), rendering with sample values."""
-    values = sample_values(kind)
+    values = sample_values(kind, language)
     errors: dict[str, list[str]] = {}
     used: set[str] = set()
     for part, source in parts.items():
@@ -121,7 +131,7 @@ def check(kind: str, channel: str, parts: Mapping[str, str | None]) -> dict[str,
         errors.setdefault("text", []).append("Placeholder wajib tidak ada: " + ", ".join(missing))
     if not errors:
         try:
-            _render(kind, channel, parts, values)
+            _render(kind, channel, parts, values, language)
         except TemplateError as exc:
             errors.setdefault("text", []).append(f"Templat gagal dirender dengan data contoh: {exc}")
     return errors
@@ -160,7 +170,7 @@ def save_template(key: str, body: Mapping, user: str | None) -> dict:
     parts = _parts_of(channel, body)
     if channel == "email" and not (parts.get("subject") or "").strip():
         raise _refuse({"subject": ["Subjek email wajib diisi."]})
-    errors = check(kind, channel, parts)
+    errors = check(kind, channel, parts, language)
     if errors:
         raise _refuse(errors)
     with context.db.session() as session:
@@ -169,7 +179,7 @@ def save_template(key: str, body: Mapping, user: str | None) -> dict:
         row.updated_by, row.updated_at = user, clock.now()
         session.add(row)
     view = get_template(key)
-    view["preview"] = _render(kind, channel, parts, sample_values(kind), language)
+    view["preview"] = _render(kind, channel, parts, sample_values(kind, language), language)
     return view
 
 
@@ -182,13 +192,13 @@ def preview_template(key: str, body: Mapping) -> dict:
         if channel == "email":
             stored = get_template(key)
             parts = {part: parts.get(part, stored[part]) for part in PARTS[channel]}
-        errors = check(kind, channel, parts)
+        errors = check(kind, channel, parts, language)
         if errors:
             raise _refuse(errors)
     else:
         stored = get_template(key)
         parts = {part: stored[part] for part in PARTS[channel]} if stored["source"] != "fallback" else None
-    values = sample_values(kind)
+    values = sample_values(kind, language)
     for name, value in (body.get("values") or {}).items():  # one level deep: {"official": {"name": ...}}
         values[name] = {**values[name], **value} if isinstance(values.get(name), dict) and isinstance(value, dict) \
             else value

@@ -37,6 +37,8 @@ class RetreatData(Schema):
     response_deadline = fields.AwareDateTime(allow_none=True)
     old_starts_on = fields.Date(allow_none=True)
     old_ends_on = fields.Date(allow_none=True)
+    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class RetreatBrief(Schema):
@@ -48,6 +50,8 @@ class RetreatBrief(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     response_deadline = fields.AwareDateTime(allow_none=True)
+    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class OfficialData(Schema):
@@ -61,6 +65,9 @@ class OfficialData(Schema):
     echelon = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    # The language the official prefers for messages ("id" or "en"; none: the retreat's). Optional: not emitted
+    # yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class SessionData(Schema):

@@ -1,5 +1,5 @@
 """Messages: sessions as events told them, fan-outs (reminders, schedule changes to many), announcements, and
-templates saved by admins, attachments of a notification (QR badge, agenda .ics), a registration's invitation link (for reminders).
+templates saved by admins, attachments of a notification (QR badge, agenda .ics), a registration's invitation link (for reminders), the language of officials and retreats.
 
 Revision ID: 0002_messages
 Revises: 0001
@@ -18,6 +18,8 @@ def upgrade() -> None:
     op.add_column('notifications', sa.Column('attachments', sa.JSON(), nullable=True))
     op.add_column('notifications', sa.Column('bulk', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column('recipients', sa.Column('invitation_url', sa.Text(), nullable=True))
+    op.add_column('recipients', sa.Column('language', sa.String(length=5), nullable=True))
+    op.add_column('retreats', sa.Column('language', sa.String(length=5), nullable=True))
     op.create_table('sessions',
     sa.Column('session_id', sa.String(length=36), nullable=False),
     sa.Column('retreat_id', sa.String(length=36), nullable=False),
@@ -94,6 +96,8 @@ def downgrade() -> None:
     op.drop_table('fanouts')
     op.drop_index(op.f('ix_sessions_retreat_id'), table_name='sessions')
     op.drop_table('sessions')
+    op.drop_column('retreats', 'language')
+    op.drop_column('recipients', 'language')
     op.drop_column('recipients', 'invitation_url')
     op.drop_column('notifications', 'bulk')
     op.drop_column('notifications', 'attachments')

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from retret.rules.responses import responses_close_at
 from retret.timezones import DEFAULT_TIMEZONE
 
-from .formatting import format_closing, format_date, format_date_range, format_date_range_short, \
+from .formatting import LANGUAGES, format_closing, format_date, format_date_range, format_date_range_short, \
     format_datetime, format_time, timezone_label
 
 CHANNELS = ("email", "sms")
@@ -118,9 +118,26 @@ def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
     }
 
 
-SESSION_KIND_TEXT = {"apel": "Apel", "lecture": "Ceramah", "discussion": "Diskusi", "physical": "Latihan fisik",
-                     "ceremony": "Upacara", "meal": "Makan", "other": "Kegiatan"}
-PERMIT_KIND_TEXT = {"sick": "sakit", "duty": "dinas", "family": "keluarga", "other": "lainnya"}
+SESSION_KIND_TEXT = {
+    "id": {"apel": "Apel", "lecture": "Ceramah", "discussion": "Diskusi", "physical": "Latihan fisik",
+           "ceremony": "Upacara", "meal": "Makan", "other": "Kegiatan"},
+    "en": {"apel": "Roll call", "lecture": "Lecture", "discussion": "Discussion", "physical": "Physical training",
+           "ceremony": "Ceremony", "meal": "Meal", "other": "Activity"},
+}
+PERMIT_KIND_TEXT = {"id": {"sick": "sakit", "duty": "dinas", "family": "keluarga", "other": "lainnya"},
+                    "en": {"sick": "sick leave", "duty": "official duty", "family": "family", "other": "other"}}
+
+
+def choose_language(official: Mapping[str, Any] | None, retreat: Mapping[str, Any] | None) -> str:
+    """The official's own language, else the retreat's, else Bahasa Indonesia."""
+    for source in (official or {}, retreat or {}):
+        if source.get("language") in LANGUAGES:
+            return source["language"]
+    return "id"
+
+
+def _lang(language: str) -> str:
+    return language if language in LANGUAGES else "id"
 
 
 def session_view(session: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
@@ -129,7 +146,7 @@ def session_view(session: Mapping[str, Any], tz: str | None, language: str = "id
     old = _as_datetime(session.get("old_starts_at"))
     return {
         "title": session.get("title") or "",
-        "kind_text": SESSION_KIND_TEXT.get(session.get("kind") or "", "Kegiatan"),
+        "kind_text": SESSION_KIND_TEXT[_lang(language)].get(session.get("kind") or "", "Kegiatan"),
         "location": session.get("location"),
         "starts_at_text": format_datetime(starts, tz, language) if starts else "",
         "ends_time_text": format_time(ends, tz, language) if ends else "",
@@ -140,7 +157,7 @@ def session_view(session: Mapping[str, Any], tz: str | None, language: str = "id
 def permit_view(permit: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
     starts, ends = _as_datetime(permit.get("starts_at")), _as_datetime(permit.get("ends_at"))
     return {
-        "kind_text": PERMIT_KIND_TEXT.get(permit.get("kind") or "", "lainnya"),
+        "kind_text": PERMIT_KIND_TEXT[_lang(language)].get(permit.get("kind") or "", "lainnya"),
         "status": permit.get("status"),
         "decision_reason": permit.get("decision_reason"),
         "starts_at_text": format_datetime(starts, tz, language) if starts else None,

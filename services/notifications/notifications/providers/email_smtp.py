@@ -56,7 +56,6 @@ def build_message(message: OutgoingMessage, mail_from: str) -> EmailMessage:
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
     email["X-Retret-Notification-Id"] = message.notification_id
-    email["Content-Language"] = message.language
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -64,6 +63,7 @@ def build_message(message: OutgoingMessage, mail_from: str) -> EmailMessage:
         maintype, _, subtype = item["content_type"].partition("/")
         email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype,
                              filename=item["filename"])
+    email["Content-Language"] = message.language  # last: making the message mixed moves Content-* headers down
     return email
 
 
