@@ -1,8 +1,8 @@
 """Every HTML email kind opened in a real headless Chromium at a 390 px phone viewport (mobile emulation): no
 horizontal scrolling, the invitation's fallback link (a long unbroken token) wraps inside the screen.
 
-Screenshots of each kind are kept as test artifacts in var/artifacts/emails/<kind>.<language>.png (var/ is not versioned;
-set EMAIL_ARTIFACTS_DIR to put them elsewhere, e.g. a CI artifact directory)."""
+Screenshots of each kind are kept as test artifacts in var/artifacts/emails/<kind>.<language>.png (var/ is not
+versioned; set EMAIL_ARTIFACTS_DIR to put them elsewhere, e.g. a CI artifact directory)."""
 from __future__ import annotations
 
 import importlib.util
@@ -71,7 +71,8 @@ def test_every_email_fits_a_phone_without_horizontal_scrolling(phone, kind, lang
     widths = phone.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
     assert max(widths) <= WIDTH, f"{kind}: {widths} px wide at a {WIDTH} px viewport (see {shot})"
     overflowing = phone.evaluate(f"""() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > {WIDTH} + 0.5).map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""")
+        .filter(e => e.getBoundingClientRect().right > {WIDTH} + 0.5)
+        .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""")
     assert overflowing == [], f"{kind}: elements past the right edge: {overflowing}"
 
 

@@ -94,7 +94,8 @@ def _reminder_days(values: list[str]) -> tuple[int, ...]:
     try:
         days = tuple(sorted({int(v) for v in values}, reverse=True))
     except ValueError:
-        raise ConfigError(f"REMINDER_DAYS_BEFORE_DEADLINE must be whole days, comma separated, got {values!r}") from None
+        raise ConfigError("REMINDER_DAYS_BEFORE_DEADLINE must be whole days, comma separated, "
+                          f"got {values!r}") from None
     if any(d < 1 for d in days):
         raise ConfigError("REMINDER_DAYS_BEFORE_DEADLINE must list days of at least 1")
     return days

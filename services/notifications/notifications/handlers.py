@@ -2,10 +2,10 @@
 
 Handlers only write rows: the messages to send (status `created`, due now), what later messages need to know
 (retreats, sessions, recipients) and fan-outs (reminders recomputed from the agenda, schedule changes to many),
-which beat's scan on the bulk queue turns into messages. Sending happens in `notifications.send_due`, nudged after the transaction commits, so an
-event is never blocked by SMTP. Events of one source may arrive out of order after a loss and a replay: a fact
-is only overwritten by one that occurred later, and a message about a status that was since superseded is not
-sent (a late `registration.confirmed` after `registration.cancelled` stays silent)."""
+which beat's scan on the bulk queue turns into messages. Sending happens in `notifications.send_due`, nudged after
+the transaction commits, so an event is never blocked by SMTP. Events of one source may arrive out of order after a
+loss and a replay: a fact is only overwritten by one that occurred later, and a message about a status that was
+since superseded is not sent (a late `registration.confirmed` after `registration.cancelled` stays silent)."""
 from __future__ import annotations
 
 import logging

@@ -2,7 +2,8 @@
 
 Used by the event handlers, by the scan of due fan-outs (reminders, schedule changes) and by announcements. Only
 rows are written; `send_due` sends them. A template that fails writes a technical-failure row a person sees in the
-API (never blocks the event); a template an admin saved replaces the shipped file; a phone number that cannot be sent to writes a permanent-failure row."""
+API (never blocks the event); a template an admin saved replaces the shipped file; a phone number that cannot be
+sent to writes a permanent-failure row."""
 from __future__ import annotations
 
 import logging

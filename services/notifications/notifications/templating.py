@@ -1,7 +1,8 @@
 """Message templates: Jinja2 in a sandbox, missing placeholders rejected (StrictUndefined), HTML autoescaped.
 
 Files: templates/<channel>/<kind>.<language>.subject.txt, .txt and (email, optional) .html, unless an admin saved
-that template in the database (PUT /templates/{key}: its parts replace the files); Bahasa Indonesia ("id") first, English ("en") where a file exists (otherwise the Indonesian one is used). An SMS (templates/sms/<kind>.
+that template in the database (PUT /templates/{key}: its parts replace the files); Bahasa Indonesia ("id") first,
+English ("en") where a file exists (otherwise the Indonesian one is used). An SMS (templates/sms/<kind>.
 <language>.txt) is sanitised for SMS and kept within its segments by shortening the official's name and the
 retreat's title, never the link."""
 from __future__ import annotations

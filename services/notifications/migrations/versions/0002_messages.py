@@ -1,5 +1,6 @@
 """Messages: sessions as events told them, fan-outs (reminders, schedule changes to many), announcements, and
-templates saved by admins, attachments of a notification (QR badge, agenda .ics), a registration's invitation link (for reminders), the language of officials and retreats.
+templates saved by admins, attachments of a notification (QR badge, agenda .ics), a registration's invitation
+link (for reminders), the language of officials and retreats.
 
 Revision ID: 0002_messages
 Revises: 0001
