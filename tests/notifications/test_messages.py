@@ -409,3 +409,14 @@ def test_reminder_settings_defaults_and_values(monkeypatch):
     monkeypatch.setenv("REMINDER_DAYS_BEFORE_DEADLINE", "2, 14,7")
     monkeypatch.setenv("SESSION_REMINDER_MINUTES", "30")
     assert (load_settings().reminder_days, load_settings().session_reminder_minutes) == ((14, 7, 2), 30)
+
+
+def test_one_scan_at_a_time(world):
+    from notifications import tasks
+    world.official(1, "invited")
+    world.consume("retreat.cancelled")
+    with fanouts.one_scan_at_a_time() as first:
+        with fanouts.one_scan_at_a_time() as second:
+            assert first and not second
+        assert tasks.scan_due.apply().result == {}  # another scan holds the lock: nothing done
+    assert tasks.scan_due.apply().result == {"fanout_sent": 1, "sent": 2}  # the invitation and the cancellation

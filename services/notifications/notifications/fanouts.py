@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+import zlib
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from retret import clock
@@ -103,6 +105,25 @@ def recompute_session(session: Session, agenda: AgendaSession, retreat_status: s
 
 
 # ---------------------------------------------------------------------------------------------- scanning
+@contextmanager
+def one_scan_at_a_time():
+    """Yields whether this process may scan: one scan at a time (a PostgreSQL advisory lock), so beat's scans
+    never take more than one worker slot and events always find one free. SQLite serialises writers itself."""
+    if context.db.sqlite:
+        yield True
+        return
+    key = zlib.crc32(b"retret-notifications-scan-due")
+    with context.db.engine.connect() as conn:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        conn.commit()
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+
+
 def scan_due(limit: int = 100) -> dict:
     """Fan out due rows, FANOUT_BATCH recipients per transaction (a row resumes after its cursor): returns counts
     of outcomes (`batch` for a part of a row that goes on)."""

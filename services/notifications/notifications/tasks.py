@@ -23,10 +23,13 @@ def send_due() -> dict:
 @celery.task(name=f"{NOTIFICATIONS}.scan_due", queue=queue_name(NOTIFICATIONS, bulk=True))
 def scan_due() -> dict:
     """Beat's scan of due work on the bulk queue (never ahead of events): fan out due reminders, schedule changes
-    and announcements into messages, then send what is due (retries included)."""
-    counts = {f"fanout_{k}": v for k, v in fanouts.scan_due().items()}
-    counts.update(sending.send_due())
-    return counts
+    and announcements into messages, then send what is due (retries included). One at a time."""
+    with fanouts.one_scan_at_a_time() as mine:
+        if not mine:  # another worker scans already
+            return {}
+        counts = {f"fanout_{k}": v for k, v in fanouts.scan_due().items()}
+        counts.update(sending.send_due())
+        return counts
 
 
 @celery.task(name=f"{NOTIFICATIONS}.send_notification", queue=queue_name(NOTIFICATIONS))
