@@ -152,6 +152,13 @@ def test_decline_acknowledged(world):
     assert "Tugas dinas ke Jakarta" in text_of(mail)
 
 
+def test_a_cancelled_registration_is_told_with_its_reason(world):
+    world.official(1, "cancelled")
+    world.run()
+    [mail] = world.received("Pendaftaran dibatalkan").values()
+    assert "telah dibatalkan" in text_of(mail) and "Keterangan: Dibatalkan panitia" in text_of(mail)
+
+
 def test_group_and_room_assignment(world):
     registration_id = world.official(1, "confirmed")
     world.consume("group.assigned", registration_id=registration_id, group="Peleton 3", room="Barak B-12")
