@@ -87,6 +87,7 @@ def test_every_kind_has_an_email_and_an_sms(kind):
     mail = render_email(kind, values)
     assert mail.subject and "\n" not in mail.subject and mail.language == "id"
     assert "Dr. Budi Santoso" in mail.text and mail.html and "</html>" in mail.html
+    assert "\n\nHormat kami," in mail.text and "\n\n\n" not in mail.text  # paragraphs apart, one blank line
     sms = render_sms(kind, values)
     assert sms.text.startswith(("Yth. Dr. Budi", "Perubahan titik kumpul")) and sms.info.segments <= 2
 
@@ -97,6 +98,7 @@ def test_every_kind_has_an_english_email_and_sms(kind):
     mail = render_email(kind, values, "en")
     assert mail.language == "en" and mail.text.startswith("Dear Dr. Budi Santoso") and 'lang="en"' in mail.html
     assert "Yth." not in mail.text + mail.html and "Hormat kami" not in mail.text + mail.html
+    assert "\n\nKind regards," in mail.text and "\n\n\n" not in mail.text
     sms = render_sms(kind, values, "en")
     assert sms.language == "en" and sms.text.startswith(("Dear Dr. Budi", "Perubahan titik kumpul"))
 

@@ -134,8 +134,11 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     known = session.get(Retreat, str(data["retreat_id"]))  # the brief may not carry the retreat's language
     language = choose_language(data.get("official"), retreat if retreat.get("language") or known is None
                                else {"language": known.language})
+    names = {item["filename"] for item in attachments or ()}
+    values = registration_context({**data, "badge_attached": BADGE_FILENAME in names,
+                                   "agenda_attached": AGENDA_FILENAME in names}, language)
     message_official(session, event_id=envelope["id"], kind=kind, official=data.get("official") or {},
-                     values=registration_context(data, language), retreat_id=_str(data.get("retreat_id")),
+                     values=values, retreat_id=_str(data.get("retreat_id")),
                      registration_id=_str(data.get("registration_id")), timezone=retreat.get("timezone"),
                      attachments=attachments, language=language)
 

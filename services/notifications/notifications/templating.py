@@ -8,6 +8,7 @@ retreat's title, never the link."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -145,7 +146,8 @@ def render_email(kind: str, context: Mapping, language: str = DEFAULT_LANGUAGE,
     if subject_t is None or text_t is None:
         raise TemplateError(f"no email template for kind {kind!r}")
     subject = clean_subject(_render(subject_t, context))
-    text = _render(text_t, context).strip() + "\n"
+    # Optional paragraphs leave blank lines behind when they are left out: at most one in a row.
+    text = re.sub(r"\n{3,}", "\n\n", _render(text_t, context)).strip() + "\n"
     html = _render(html_t, context) if html_t is not None else None
     return RenderedEmail(subject=subject, text=text, html=html, language=language)
 

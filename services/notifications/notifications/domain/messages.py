@@ -115,6 +115,9 @@ def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
         "shirt_size": data.get("shirt_size"),
         "group": data.get("group"),
         "room": data.get("room"),
+        # What a confirmation carries (set by the handler once the files are made).
+        "badge_attached": bool(data.get("badge_attached")),
+        "agenda_attached": bool(data.get("agenda_attached")),
     }
 
 

@@ -24,7 +24,8 @@ def sample_values(kind: str, language: str = "id") -> dict:
     data = copy.deepcopy(CATALOGUE[_EVENT_OF.get(kind, "registration.confirmed")].sample)
     data.setdefault("invitation_url", CATALOGUE["participant.invited"].sample["invitation_url"])
     group = CATALOGUE["group.assigned"].sample
-    data.update(group=group["group"], room=group["room"])
+    data.update(group=group["group"], room=group["room"], badge_attached=kind == "confirmation",
+                agenda_attached=kind == "confirmation")
     values = registration_context(data, language)
     tz = data["retreat"]["timezone"]
     if kind.startswith("session_"):
