@@ -132,8 +132,8 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     attachments = _confirmation_attachments(session, data) if kind == "confirmation" else None
     retreat = data.get("retreat") or {}
     known = session.get(Retreat, str(data["retreat_id"]))  # the brief may not carry the retreat's language
-    language = choose_language(data.get("official"), retreat if retreat.get("language") or known is None
-                               else {"language": known.language})
+    language = choose_language(data.get("official"),
+                               {"language": retreat.get("language") or (known.language if known else None)})
     names = {item["filename"] for item in attachments or ()}
     values = registration_context({**data, "badge_attached": BADGE_FILENAME in names,
                                    "agenda_attached": AGENDA_FILENAME in names}, language)
@@ -152,11 +152,12 @@ def on_retreat_event(session: Session, envelope: dict) -> None:
     retreat = _remember_retreat(session, data, _occurred_at(envelope))
     if retreat is None:
         return
-    fanouts.recompute_retreat(session, retreat, load_settings())
+    settings = load_settings()
+    fanouts.recompute_retreat(session, retreat, settings)
     if retreat.status == "cancelled":
         for agenda in session.execute(select(AgendaSession).where(AgendaSession.retreat_id == retreat.retreat_id)
                                       ).scalars():
-            fanouts.recompute_session(session, agenda, retreat.status, load_settings())
+            fanouts.recompute_session(session, agenda, retreat.status, settings)
     if envelope["type"] == "retreat.cancelled":
         fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_cancelled", retreat.retreat_id, {})
     elif envelope["type"] == "retreat.rescheduled":
