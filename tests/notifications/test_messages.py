@@ -429,3 +429,17 @@ def test_one_scan_at_a_time(world):
             assert first and not second
         assert tasks.scan_due.apply().result == {}  # another scan holds the lock: nothing done
     assert tasks.scan_due.apply().result == {"fanout_sent": 1, "sent": 2}  # the invitation and the cancellation
+
+
+def test_a_cancelled_retreat_withdraws_every_reminder(world):
+    world.official(1, "confirmed")
+    world.consume("session.scheduled")
+    world.consume("retreat.cancelled")
+    with world.ctx.db.session() as session:
+        reminders = session.execute(select(Fanout.kind, Fanout.outcome).where(
+            Fanout.kind.in_(["session_reminder", "response_reminder", "retreat_tomorrow"]))).all()
+    assert sorted(reminders) == [("response_reminder", "withdrawn"), ("response_reminder", "withdrawn"),
+                                 ("retreat_tomorrow", "withdrawn"), ("session_reminder", "withdrawn")]
+    world.clock.value = datetime(2025, 5, 15, 4, 31, tzinfo=WIB)
+    world.run()
+    assert world.received("Pengingat") == {} and world.received("Besok") == {}

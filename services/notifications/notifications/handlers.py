@@ -152,12 +152,7 @@ def on_retreat_event(session: Session, envelope: dict) -> None:
     retreat = _remember_retreat(session, data, _occurred_at(envelope))
     if retreat is None:
         return
-    settings = load_settings()
-    fanouts.recompute_retreat(session, retreat, settings)
-    if retreat.status == "cancelled":
-        for agenda in session.execute(select(AgendaSession).where(AgendaSession.retreat_id == retreat.retreat_id)
-                                      ).scalars():
-            fanouts.recompute_session(session, agenda, retreat.status, settings)
+    fanouts.recompute_retreat(session, retreat, load_settings())  # a cancelled one's session reminders go too
     if envelope["type"] == "retreat.cancelled":
         fanouts.schedule_now(session, f"event:{envelope['id']}", "retreat_cancelled", retreat.retreat_id, {})
     elif envelope["type"] == "retreat.rescheduled":
