@@ -1,4 +1,6 @@
-"""The one beat for all services: it only knows task names and queues (`celery --app retret.beat beat`)."""
+"""The one beat for all services: it only knows task names and queues (`celery --app retret.beat beat`).
+
+Every entry expires: while workers are down, beat's sends do not pile up into a burst of stale runs."""
 from __future__ import annotations
 
 import os
@@ -20,13 +22,17 @@ def beat_schedule(settings) -> dict:
         schedule[f"{source}-relay"] = {"task": f"{source}.relay_outbox", "schedule": bus.relay_seconds,
                                        "options": {"queue": queue_name(source), "expires": bus.relay_seconds * 4}}
         schedule[f"{source}-heartbeat"] = {"task": f"{source}.publish_heartbeat", "schedule": bus.heartbeat_seconds,
-                                           "options": {"queue": queue_name(source)}}
+                                           "options": {"queue": queue_name(source),
+                                                       "expires": bus.heartbeat_seconds * 4}}
     for consumer in sorted(SUBSCRIPTIONS):
         schedule[f"{consumer}-replays"] = {"task": f"{consumer}.request_replays", "schedule": bus.scan_seconds,
-                                           "options": {"queue": queue_name(consumer)}}
-    # Due work is rows with a due time; beat scans for them (no countdown/eta inside Celery).
-    schedule["notifications-due"] = {"task": f"{NOTIFICATIONS}.send_due", "schedule": bus.scan_seconds,
-                                     "options": {"queue": queue_name(NOTIFICATIONS)}}
+                                           "options": {"queue": queue_name(consumer),
+                                                       "expires": bus.scan_seconds * 4}}
+    # Due work is rows with a due time; beat scans for them (no countdown/eta inside Celery) on the bulk queue,
+    # so retries, reminders and announcements never wait ahead of events on the main queue.
+    schedule["notifications-due"] = {"task": f"{NOTIFICATIONS}.scan_due", "schedule": bus.scan_seconds,
+                                     "options": {"queue": queue_name(NOTIFICATIONS, bulk=True),
+                                                 "expires": bus.scan_seconds * 4}}
     schedule["registration-advance-retreats"] = {
         "task": f"{REGISTRATION}.advance_retreats", "schedule": ADVANCE_RETREATS_SECONDS,
         "options": {"queue": queue_name(REGISTRATION), "expires": ADVANCE_RETREATS_SECONDS}}

@@ -51,7 +51,7 @@ class _ContextFilter(logging.Filter):
 # (a task added to beat's schedule belongs here, returning an idle result below when it found nothing to do;
 # tests/shared/test_logs.py checks it).
 ROUTINE_TASKS = frozenset({"relay_outbox", "publish_heartbeat", "handle_heartbeat", "request_replays", "send_due",
-                           "advance_retreats", "resend_import_jobs"})
+                           "advance_retreats", "resend_import_jobs", "scan_due"})
 # A heartbeat's result is a position in the event log, never work done.
 HEARTBEAT_TASKS = frozenset({"publish_heartbeat", "handle_heartbeat"})
 # How Celery shows a result that means "nothing to do" (it logs repr() of the return value).

@@ -122,6 +122,23 @@ def test_stats(client, admin_headers, seeded):
     assert_problem(get(client, admin_headers, f"{BASE}/stats", retreat_id="nope"), 422, field="retreat_id")
 
 
+def test_stats_list_the_officials_nobody_reached(client, admin_headers, ctx, envelope, smtp_server):
+    def register(n, type_name="participant.invited", **official):
+        ctx.bus.consume(envelope(type_name, registration_id=str(uuid.UUID(int=n)), official={
+            **OFFICIAL, "nip": f"19860926201505100{n}", "name": f"Pejabat {n}", **official}), HANDLERS)
+    register(1, email="p1@malangkota.go.id", phone="+6281234567801")
+    register(2, email=None, phone="+6281234567802")  # SMS only (log provider): reached
+    register(3, email=None, phone=None)  # nobody can reach this one
+    register(4, email="reject@malangkota.go.id")  # the server refuses: every message failed
+    register(5, type_name="registration.declined", email=None)  # declined: not counted
+    sending.send_due()
+    officials = get(client, admin_headers, f"{BASE}/stats", retreat_id=RETREAT_ID).get_json()["officials"]
+    assert (officials["total"], officials["without_email"], officials["without_phone"]) == (4, 2, 2)
+    assert [(o["name"], o["reason"]) for o in officials["unreachable"]] == [("Pejabat 3", "no_contact"),
+                                                                          ("Pejabat 4", "all_failed")]
+    assert officials["unreachable_total"] == 2 and officials["unreachable"][0]["nip"] == "198609262015051003"
+
+
 @pytest.mark.parametrize("path", [BASE, f"{BASE}/stats", f"{BASE}/{uuid.uuid4()}"])
 def test_admin_only(client, path):
     assert_problem(client.get(path), 401)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from notifications import handlers
+from notifications import handlers, messaging
 from notifications.handlers import HANDLERS
 from notifications.models import Recipient, Retreat
 from notifications.templating import TemplateError
@@ -70,13 +70,18 @@ def test_registration_status_emails(ctx, db, envelope, type_name, kind, text):
     assert text in row.body_text
 
 
-def test_no_email_no_message(ctx, db, envelope):
+def test_no_email_and_no_phone_is_recorded_as_a_failure_not_sent(ctx, db, envelope):
+    """Nothing to send, but the gap is a permanent-failure row (and its event for reporting), once per message."""
     official = {**CATALOGUE["participant.invited"].sample["official"], "phone": None}
     ctx.bus.consume(envelope("participant.invited", official={**official, "email": None}), HANDLERS)
     ctx.bus.consume(envelope("registration.confirmed", official={**official, "email": "", "phone": ""}), HANDLERS)
     ctx.bus.consume(envelope("registration.declined", official={**official, "email": "   "}), HANDLERS)
-    assert db.notifications() == []
-    assert db.events() == []
+    rows = db.notifications()
+    assert [(r.kind, r.status, r.recipient, r.due_at) for r in rows] == [
+        ("invitation", "permanent-failure", "", None), ("confirmation", "permanent-failure", "", None),
+        ("declined", "permanent-failure", "", None)]
+    assert {r.error for r in rows} == {"no email and no phone number: nobody to send to"}
+    assert [e["data"]["status"] for e in db.events()] == ["permanent-failure"] * 3
 
 
 def test_no_email_but_a_phone_only_sms(ctx, db, envelope):
@@ -123,7 +128,7 @@ def test_nothing_is_written_when_the_handler_fails(ctx, db, envelope, monkeypatc
     """The handler runs in the inbox transaction: a failure leaves no row, no inbox entry (so a replay retries)."""
     def boom(*args, **kwargs):
         raise RuntimeError("database hiccup")
-    monkeypatch.setattr(handlers.services, "create_notification", boom)
+    monkeypatch.setattr(messaging.services, "create_notification", boom)
     env = envelope("participant.invited")
     with pytest.raises(RuntimeError):
         ctx.bus.consume(env, HANDLERS)
@@ -136,7 +141,7 @@ def test_nothing_is_written_when_the_handler_fails(ctx, db, envelope, monkeypatc
 def test_broken_template_is_recorded_not_blocking(ctx, db, envelope, monkeypatch):
     def broken(*args, **kwargs):
         raise TemplateError("placeholder without a value: 'x' is undefined")
-    monkeypatch.setattr(handlers, "render_email", broken)
+    monkeypatch.setattr(messaging, "render_email", broken)
     assert ctx.bus.consume(envelope("participant.invited"), HANDLERS) == ConsumeResult.APPLIED
     row = db.one(channel="email")
     assert row.status == "technical-failure" and "placeholder" in row.error
@@ -169,8 +174,10 @@ def test_every_catalogue_type_from_registration_keeps_the_sequence(ctx, db):
     status = ctx.bus.cursor_status()["registration"]
     assert status["last_sequence"] == len(types) and status["gaps"] == []
     kinds = sorted(n.kind for n in db.notifications(channel="email"))
-    assert kinds == ["cancelled", "confirmation", "declined", "invitation", "waitlisted"]
-    assert sorted(n.kind for n in db.notifications(channel="sms")) == ["confirmation", "invitation"]
+    assert kinds == ["cancelled", "confirmation", "declined", "group_assigned", "invitation", "permit_approved",
+                     "permit_rejected", "waitlisted"]
+    assert sorted(n.kind for n in db.notifications(channel="sms")) == [
+        "confirmation", "group_assigned", "invitation", "permit_approved", "permit_rejected"]
 
 
 def test_data_not_matching_the_catalogue_is_ignored_not_fatal(ctx, db):

@@ -198,7 +198,7 @@ def test_sms_templates_reject_missing_placeholders():
 
 def test_sms_english_variant_and_fallback():
     assert render_sms("invitation", registration_context(sample(), "en"), "en").text.startswith("Dear ")
-    assert render_sms("confirmation", registration_context(sample("registration.confirmed")), "en").language == "id"
+    assert render_sms("confirmation", registration_context(sample("registration.confirmed")), "fr").language == "id"
 
 
 # ------------------------------------------------------------------------------------------ delivery reports

@@ -36,9 +36,17 @@ def test_beat_schedules_relays_heartbeats_and_gap_scans():
     schedule = beat_schedule(load_common("beat"))
     tasks = {entry["task"] for entry in schedule.values()}
     assert {"registration.relay_outbox", "notifications.relay_outbox", "registration.publish_heartbeat",
-            "reporting.request_replays", "notifications.request_replays", "notifications.send_due"} <= tasks
+            "reporting.request_replays", "notifications.request_replays", "notifications.scan_due"} <= tasks
     assert all("countdown" not in e.get("options", {}) and "eta" not in e.get("options", {})
                for e in schedule.values())
+
+
+def test_every_beat_entry_expires_and_due_work_is_on_the_bulk_queue():
+    from retret.beat import beat_schedule
+    schedule = beat_schedule(load_common("beat"))
+    assert [name for name, e in schedule.items() if not e["options"].get("expires")] == []
+    assert all(0 < e["options"]["expires"] <= e["schedule"] * 4 for e in schedule.values())
+    assert schedule["notifications-due"]["options"]["queue"].endswith("notifications.bulk")
 
 
 def test_beat_moves_retreats_on_every_minute_on_the_registration_queue():

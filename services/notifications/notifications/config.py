@@ -43,6 +43,10 @@ class NotificationSettings:
     sms_providers: tuple[str, ...] = ("log",)
     sms_sender_id: str = "RETRET"
     kannel: KannelSettings = field(default_factory=KannelSettings)
+    # Officials who have not answered are reminded this many days before answers close.
+    reminder_days: tuple[int, ...] = (7, 2)
+    # A mandatory session's reminder goes this many minutes before it starts.
+    session_reminder_minutes: int = 60
 
     @property
     def production(self) -> bool:
@@ -59,6 +63,8 @@ def load_settings() -> NotificationSettings:
         raise ConfigError("NOTIFICATIONS_STUCK_SECONDS must be at least 1")
     return NotificationSettings(
         app_env=app_env,
+        reminder_days=_reminder_days(env_list("REMINDER_DAYS_BEFORE_DEADLINE", ["7", "2"])),
+        session_reminder_minutes=_session_minutes(env_int("SESSION_REMINDER_MINUTES", 60)),
         smtp=SmtpSettings(
             host=env_str("SMTP_HOST", "127.0.0.1"),
             port=port,
@@ -82,6 +88,23 @@ def load_settings() -> NotificationSettings:
             base_url=(env_str("NOTIFICATIONS_BASE_URL", "http://127.0.0.1:5002") or "").rstrip("/"),
         ),
     )
+
+
+def _reminder_days(values: list[str]) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(v) for v in values}, reverse=True))
+    except ValueError:
+        raise ConfigError("REMINDER_DAYS_BEFORE_DEADLINE must be whole days, comma separated, "
+                          f"got {values!r}") from None
+    if any(d < 1 for d in days):
+        raise ConfigError("REMINDER_DAYS_BEFORE_DEADLINE must list days of at least 1")
+    return days
+
+
+def _session_minutes(minutes: int) -> int:
+    if minutes < 1:
+        raise ConfigError("SESSION_REMINDER_MINUTES must be at least 1")
+    return minutes
 
 
 def check_kannel(settings: KannelSettings, production: bool) -> None:

@@ -52,14 +52,14 @@ def _snapshot(n: Notification) -> OutgoingMessage:
     return OutgoingMessage(
         notification_id=n.id, channel=n.channel, recipient=n.recipient, recipient_name=n.recipient_name,
         subject=n.subject, body_text=n.body_text, body_html=n.body_html, message_id=n.message_id,
-        attempts=n.attempts, language=n.language,
+        attempts=n.attempts, language=n.language, attachments=tuple(n.attachments or ()),
     )
 
 
 def claim_next(settings: NotificationSettings, notification_id: str | None = None,
-               skip_channels: Collection[str] = ()) -> Claim | None | bool:
-    """Claim the next due message (or the one given), not of `skip_channels`: a Claim to send, False when a stuck
-    one was settled without sending (try the next), None when nothing is due."""
+               skip_channels: Collection[str] = (), include_bulk: bool = True) -> Claim | None | bool:
+    """Claim the next due message (or the one given), not of `skip_channels` (nor bulk unless `include_bulk`): a
+    Claim to send, False when a stuck one was settled without sending (try the next), None when nothing is due."""
     with context.bus.unit_of_work() as session:
         now = clock.now()
         stmt = select(Notification).where(_due_clause(now, now - timedelta(seconds=settings.stuck_seconds)))
@@ -67,6 +67,8 @@ def claim_next(settings: NotificationSettings, notification_id: str | None = Non
             stmt = stmt.where(Notification.id == notification_id)
         if skip_channels:
             stmt = stmt.where(Notification.channel.not_in(list(skip_channels)))
+        if not include_bulk:
+            stmt = stmt.where(Notification.bulk.is_(False))
         n = session.execute(
             stmt.order_by(Notification.due_at, Notification.id).limit(1).with_for_update(skip_locked=True)
         ).scalar_one_or_none()
@@ -149,16 +151,17 @@ def finish(claim: Claim, result: SendResult) -> str:
         return n.status
 
 
-def send_due(settings: NotificationSettings | None = None, limit: int | None = None) -> dict:
+def send_due(settings: NotificationSettings | None = None, limit: int | None = None,
+             include_bulk: bool = True) -> dict:
     """Send what is due now, one message at a time, until nothing is due, the batch or time budget is used,
-    or a provider is down. Returns counts of the resulting statuses."""
+    or a provider is down (bulk messages only with `include_bulk`). Returns counts of the resulting statuses."""
     settings = settings or load_settings()
     limit = limit or settings.send_batch
     deadline = time.monotonic() + settings.send_budget_seconds
     counts: Counter = Counter()
     down: set[str] = set()  # channels whose provider is down: the others keep sending (SMTP down, SMS not)
     for _ in range(limit):
-        claim = claim_next(settings, skip_channels=down)
+        claim = claim_next(settings, skip_channels=down, include_bulk=include_bulk)
         if claim is None:
             break
         if claim is False:

@@ -20,7 +20,7 @@ from retret.http.pagination import keyset_page
 from .context import context
 from .domain import delivery_reports, lifecycle, sms
 from .domain.messages import CHANNELS, idempotency_key, message_id
-from .models import Notification, NotificationStatus
+from .models import Notification, NotificationStatus, Recipient
 
 log = logging.getLogger(__name__)
 MAX_ERROR = 1000
@@ -32,7 +32,7 @@ def create_notification(
     subject: str | None = None, body_html: str | None = None, recipient_name: str | None = None,
     retreat_id: str | None = None, registration_id: str | None = None, language: str = "id",
     timezone: str | None = None, status: str = lifecycle.CREATED, error: str | None = None,
-    due_at: datetime | None = None,
+    due_at: datetime | None = None, attachments: list | None = None, bulk: bool = False,
 ) -> Notification | None:
     """One message row (status `created`, due now) plus its first history entry and status event.
 
@@ -45,7 +45,7 @@ def create_notification(
         id=str(uuid.uuid4()), idempotency_key=key, event_id=event_id, retreat_id=retreat_id,
         registration_id=registration_id, channel=channel, kind=kind, language=language,
         recipient=recipient.strip(), recipient_name=recipient_name, subject=subject, body_text=body_text,
-        body_html=body_html, status=status, attempts=0, error=_short(error),
+        body_html=body_html, attachments=attachments, bulk=bulk, status=status, attempts=0, error=_short(error),
         due_at=(due_at or now) if status == lifecycle.CREATED else None,
         message_id=message_id(key), trace_id=current_trace_id(), timezone=timezone or DEFAULT_TIMEZONE,
         created_at=now, updated_at=now,
@@ -194,7 +194,8 @@ def _not_found() -> ApiError:
 
 
 def notification_stats(retreat_id: str | None = None) -> dict:
-    """Counts per channel and status (every status listed, zeros included)."""
+    """Counts per channel and status (every status listed, zeros included), and the officials with a channel
+    missing or whom nobody reached."""
     stmt = select(Notification.channel, Notification.status, func.count()).group_by(
         Notification.channel, Notification.status)
     if retreat_id is not None:
@@ -209,5 +210,39 @@ def notification_stats(retreat_id: str | None = None) -> dict:
             bucket["total"] += count
             statuses[status] = statuses.get(status, 0) + count
             total += count
+        officials = _officials_stats(session, retreat_id)
     return {"retreat_id": str(retreat_id) if retreat_id else None, "total": total, "statuses": statuses,
-            "channels": channels}
+            "channels": channels, "officials": officials}
+
+
+UNREACHABLE_LIMIT = 500
+ACTIVE_STATUSES = ("invited", "confirmed", "waitlisted")
+
+
+def _officials_stats(session: Session, retreat_id: str | None) -> dict:
+    """Officials with an open registration lacking a channel, and those nobody reached: no contact at all, or
+    messages that all ended in a failure (none sent or delivered)."""
+    recipients = select(Recipient).where(Recipient.status.in_(ACTIVE_STATUSES))
+    if retreat_id is not None:
+        recipients = recipients.where(Recipient.retreat_id == str(retreat_id))
+    rows = session.execute(recipients.order_by(Recipient.retreat_id, Recipient.name)).scalars().all()
+    reached = set(session.execute(select(Notification.registration_id).where(
+        Notification.status.in_((lifecycle.SENT, lifecycle.DELIVERED)),
+        Notification.registration_id.in_([r.registration_id for r in rows]))).scalars())
+    failed = set(session.execute(select(Notification.registration_id).where(
+        Notification.status.in_((lifecycle.PERMANENT_FAILURE, lifecycle.TECHNICAL_FAILURE)),
+        Notification.registration_id.in_([r.registration_id for r in rows]))).scalars())
+    unreachable = []
+    for r in rows:
+        no_contact = not (r.email or "").strip() and not (r.phone or "").strip()
+        if no_contact or (r.registration_id in failed and r.registration_id not in reached):
+            unreachable.append({"registration_id": r.registration_id, "retreat_id": r.retreat_id, "nip": r.nip,
+                                "name": r.name, "status": r.status,
+                                "reason": "no_contact" if no_contact else "all_failed"})
+    return {
+        "total": len(rows),
+        "without_email": sum(1 for r in rows if not (r.email or "").strip()),
+        "without_phone": sum(1 for r in rows if not (r.phone or "").strip()),
+        "unreachable_total": len(unreachable),
+        "unreachable": unreachable[:UNREACHABLE_LIMIT],
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from retret.bus import register_bus_tasks
 from retret.queues import NOTIFICATIONS, queue_name
 
-from . import sending
+from . import fanouts, sending
 from .context import context
 from .handlers import HANDLERS
 
@@ -16,8 +16,20 @@ BUS_TASKS = register_bus_tasks(celery, lambda: context.bus, handlers=HANDLERS)
 
 @celery.task(name=f"{NOTIFICATIONS}.send_due", queue=queue_name(NOTIFICATIONS))
 def send_due() -> dict:
-    """Send every message that is due (beat every BUS_SCAN_SECONDS; nudged after events)."""
-    return sending.send_due()
+    """Send the messages events caused (nudged after events); fan-outs' bulk messages wait for scan_due."""
+    return sending.send_due(include_bulk=False)
+
+
+@celery.task(name=f"{NOTIFICATIONS}.scan_due", queue=queue_name(NOTIFICATIONS, bulk=True))
+def scan_due() -> dict:
+    """Beat's scan of due work on the bulk queue (never ahead of events): fan out due reminders, schedule changes
+    and announcements into messages, then send what is due (retries included). One at a time."""
+    with fanouts.one_scan_at_a_time() as mine:
+        if not mine:  # another worker scans already
+            return {}
+        counts = {f"fanout_{k}": v for k, v in fanouts.scan_due().items()}
+        counts.update(sending.send_due())
+        return counts
 
 
 @celery.task(name=f"{NOTIFICATIONS}.send_notification", queue=queue_name(NOTIFICATIONS))

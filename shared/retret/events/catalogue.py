@@ -37,6 +37,8 @@ class RetreatData(Schema):
     response_deadline = fields.AwareDateTime(allow_none=True)
     old_starts_on = fields.Date(allow_none=True)
     old_ends_on = fields.Date(allow_none=True)
+    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class RetreatBrief(Schema):
@@ -48,6 +50,8 @@ class RetreatBrief(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     response_deadline = fields.AwareDateTime(allow_none=True)
+    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class OfficialData(Schema):
@@ -61,6 +65,9 @@ class OfficialData(Schema):
     echelon = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    # The language the official prefers for messages ("id" or "en"; none: the retreat's). Optional: not emitted
+    # yet.
+    language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
 class SessionData(Schema):
@@ -144,6 +151,8 @@ class PermitData(Schema):
     session_ids = fields.List(fields.UUID(), load_default=list)
     status = fields.String(required=True, validate=validate.OneOf(("pending", "approved", "rejected")))
     reason = fields.String(allow_none=True)
+    # Why an admin approved or rejected it (permit.approved / permit.rejected): told to the official.
+    decision_reason = fields.String(allow_none=True)
 
 
 class GroupAssignedData(Schema):
@@ -259,8 +268,10 @@ def _types() -> list[EventType]:
         "registration_id": REGISTRATION_ID, "session_id": SESSION_ID, "retreat_id": RETREAT_ID,
         "status": "late", "scanned_at": "2025-05-15T05:41:12+07:00", "method": "badge", "device_id": "pos-1"}))
     out += [
-        EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status}, personal=frozenset({"reason"}))
-        for verb, status in (("requested", "pending"), ("approved", "approved"), ("rejected", "rejected"))
+        EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status, "decision_reason": decision},
+                  personal=frozenset({"reason", "decision_reason"}))
+        for verb, status, decision in (("requested", "pending", None), ("approved", "approved", "Surat dokter sah"),
+                                       ("rejected", "rejected", "Sesi wajib tidak dapat diganti"))
     ]
     out.append(EventType("group.assigned", reg, GroupAssignedData, {
         "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "group": "Peleton 3", "room": "Barak B-12"}))

@@ -9,28 +9,41 @@ from typing import Any, Mapping
 from retret.rules.responses import responses_close_at
 from retret.timezones import DEFAULT_TIMEZONE
 
-from .formatting import format_closing, format_date, format_date_range, format_date_range_short, \
-    timezone_label
+from .formatting import LANGUAGES, format_closing, format_date, format_date_range, format_date_range_short, \
+    format_datetime, format_time, timezone_label
 
 CHANNELS = ("email", "sms")
-KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
-         "announcement")
+KINDS = (
+    "invitation", "promotion", "response_reminder", "confirmation", "declined", "cancelled", "waitlisted",
+    "retreat_rescheduled", "retreat_cancelled", "session_rescheduled", "session_cancelled", "permit_approved",
+    "permit_rejected", "group_assigned", "retreat_tomorrow", "session_reminder", "announcement",
+)
 
-# Event type → message kind (to the official the event is about).
-EMAIL_KINDS = {
+# Event type → message kind (to the official the event is about). An invitation after a waitlist is a promotion.
+REGISTRATION_KINDS = {
     "participant.invited": "invitation",
     "registration.confirmed": "confirmation",
     "registration.declined": "declined",
     "registration.cancelled": "cancelled",
     "registration.waitlisted": "waitlisted",
+    "permit.approved": "permit_approved",
+    "permit.rejected": "permit_rejected",
+    "group.assigned": "group_assigned",
 }
-# The same, by SMS (to officials with a phone): the invitation with its link, and the confirmation.
-SMS_KINDS = {
-    "participant.invited": "invitation",
-    "registration.confirmed": "confirmation",
-}
+# Kinds that go by email only while the official has an email (acknowledgements); the others go by SMS too.
+EMAIL_ONLY_KINDS = frozenset({"declined", "cancelled", "waitlisted"})
 # An SMS of these kinds is kept within this many segments (its free-text parts shortened, never the link).
 SMS_MAX_SEGMENTS = 2
+
+
+def channels_for(kind: str, email: str | None, phone: str | None) -> list[str]:
+    """The channels a message of `kind` goes by: an official without an email gets an SMS instead, one without a
+    phone gets the email only; nobody without either (reported as unreachable)."""
+    email, phone = (email or "").strip(), (phone or "").strip()
+    channels = ["email"] if email else []
+    if phone and (kind not in EMAIL_ONLY_KINDS or not email):
+        channels.append("sms")
+    return channels
 
 
 def idempotency_key(event_id: str, kind: str, channel: str, recipient: str) -> str:
@@ -91,7 +104,7 @@ def official_view(official: Mapping[str, Any]) -> dict:
 
 
 def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
-    """The values a template about one registration may use (participant.invited, registration.*)."""
+    """The values a template about one registration may use (participant.invited, registration.*, reminders)."""
     return {
         "official": official_view(data.get("official") or {}),
         "retreat": retreat_view(data.get("retreat") or {}, language),
@@ -100,6 +113,58 @@ def registration_context(data: Mapping[str, Any], language: str = "id") -> dict:
         "invitation_url": data.get("invitation_url"),
         "reason": data.get("reason"),
         "shirt_size": data.get("shirt_size"),
+        "group": data.get("group"),
+        "room": data.get("room"),
+        # What a confirmation carries (set by the handler once the files are made).
+        "badge_attached": bool(data.get("badge_attached")),
+        "agenda_attached": bool(data.get("agenda_attached")),
+    }
+
+
+SESSION_KIND_TEXT = {
+    "id": {"apel": "Apel", "lecture": "Ceramah", "discussion": "Diskusi", "physical": "Latihan fisik",
+           "ceremony": "Upacara", "meal": "Makan", "other": "Kegiatan"},
+    "en": {"apel": "Roll call", "lecture": "Lecture", "discussion": "Discussion", "physical": "Physical training",
+           "ceremony": "Ceremony", "meal": "Meal", "other": "Activity"},
+}
+PERMIT_KIND_TEXT = {"id": {"sick": "sakit", "duty": "dinas", "family": "keluarga", "other": "lainnya"},
+                    "en": {"sick": "sick leave", "duty": "official duty", "family": "family", "other": "other"}}
+
+
+def choose_language(official: Mapping[str, Any] | None, retreat: Mapping[str, Any] | None) -> str:
+    """The official's own language, else the retreat's, else Bahasa Indonesia."""
+    for source in (official or {}, retreat or {}):
+        if source.get("language") in LANGUAGES:
+            return source["language"]
+    return "id"
+
+
+def _lang(language: str) -> str:
+    return language if language in LANGUAGES else "id"
+
+
+def session_view(session: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
+    """A session with its times written out in the retreat's zone (and its old times after a reschedule)."""
+    starts, ends = _as_datetime(session.get("starts_at")), _as_datetime(session.get("ends_at"))
+    old = _as_datetime(session.get("old_starts_at"))
+    return {
+        "title": session.get("title") or "",
+        "kind_text": SESSION_KIND_TEXT[_lang(language)].get(session.get("kind") or "", "Kegiatan"),
+        "location": session.get("location"),
+        "starts_at_text": format_datetime(starts, tz, language) if starts else "",
+        "ends_time_text": format_time(ends, tz, language) if ends else "",
+        "old_starts_at_text": format_datetime(old, tz, language) if old else None,
+    }
+
+
+def permit_view(permit: Mapping[str, Any], tz: str | None, language: str = "id") -> dict:
+    starts, ends = _as_datetime(permit.get("starts_at")), _as_datetime(permit.get("ends_at"))
+    return {
+        "kind_text": PERMIT_KIND_TEXT[_lang(language)].get(permit.get("kind") or "", "lainnya"),
+        "status": permit.get("status"),
+        "decision_reason": permit.get("decision_reason"),
+        "starts_at_text": format_datetime(starts, tz, language) if starts else None,
+        "ends_at_text": format_datetime(ends, tz, language) if ends else None,
     }
 
 

@@ -168,3 +168,23 @@ def _excess(text: str, max_segments: int) -> int:
     info = sms_info(text)
     capacity = SINGLE[info.encoding] if max_segments == 1 else PER_PART[info.encoding] * max_segments
     return max(1, info.length - capacity)
+
+
+def ucs2_characters(text: str) -> list[str]:
+    """The characters of `text` that force UCS-2 (each once, in order of appearance): what to change to keep the
+    SMS in GSM-7."""
+    seen: list[str] = []
+    for char in text:
+        if char not in GSM7_BASIC and char not in GSM7_EXTENSION and char not in seen:
+            seen.append(char)
+    return seen
+
+
+def replaced_characters(text: str) -> list[str]:
+    """The characters of `text` that sanitising replaces or removes before sending (typographic quotes, dashes,
+    invisible ones): they do not force UCS-2 because they never reach the gateway."""
+    seen: list[str] = []
+    for char in text:
+        if (char in REPLACEMENTS or char in INVISIBLE) and char not in seen:
+            seen.append(char)
+    return seen

@@ -20,6 +20,8 @@ class OutgoingMessage:
     message_id: str
     attempts: int
     language: str = "id"
+    # Email only: ({"filename", "content_type", "data" (base64)}, ...)
+    attachments: tuple = ()
 
 
 @dataclass(frozen=True)

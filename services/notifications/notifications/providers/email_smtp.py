@@ -1,9 +1,11 @@
-"""Email over SMTP (smtplib): STARTTLS and login configurable, multipart text + HTML, a stable Message-ID.
+"""Email over SMTP (smtplib): STARTTLS and login configurable, multipart text + HTML (+ attachments), a stable
+Message-ID.
 
 SMTP 4xx answers and connection problems are temporary failures (retried with backoff); 5xx answers are
 permanent. Login or STARTTLS problems are configuration errors: temporary, and the run stops."""
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 import socket
@@ -54,10 +56,14 @@ def build_message(message: OutgoingMessage, mail_from: str) -> EmailMessage:
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
     email["X-Retret-Notification-Id"] = message.notification_id
-    email["Content-Language"] = message.language
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for item in message.attachments:
+        maintype, _, subtype = item["content_type"].partition("/")
+        email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype,
+                             filename=item["filename"])
+    email["Content-Language"] = message.language  # last: making the message mixed moves Content-* headers down
     return email
 
 
