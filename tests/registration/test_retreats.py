@@ -30,6 +30,18 @@ def test_defaults_and_a_deadline_shown_in_the_retreats_zone(client, admin):
     assert created["responses_close_at"] == "2025-05-10T17:00:00+07:00"
 
 
+def test_the_messages_language_is_indonesian_unless_english_is_chosen(api, client, admin):
+    assert api.retreat("ID1")["language"] == "id"
+    english = api.retreat("EN1", language="en")
+    assert english["language"] == "en"
+    api.publish(english["id"])
+    [event] = api.outbox("retreat.published")
+    assert event["data"]["language"] == "en"
+    refused = client.post(URL, json=api.retreat_body(code="XX1", language="jv"), headers=admin)
+    assert_problem(refused, 422, field="language")
+    assert refused.get_json()["errors"]["language"] == ["Harus salah satu dari: id, en."]
+
+
 def test_past_dates_are_allowed(api):
     assert api.retreat("OLD", starts_on="2019-01-01", ends_on="2019-01-03")["status"] == "draft"
 
@@ -134,7 +146,7 @@ def test_publish_emits_retreat_published(api):
     assert event["data"] == {
         "retreat_id": retreat["id"], "code": "RETRET-MLG-2025", "title": retreat["title"],
         "organizer": "BKPSDM Kota Malang", "venue": "Poltekad, Karangploso", "timezone": "Asia/Jakarta",
-        "starts_on": "2025-05-16", "ends_on": "2025-05-18", "status": "published", "attendance_threshold": 0.9,
+        "language": "id", "starts_on": "2025-05-16", "ends_on": "2025-05-18", "status": "published", "attendance_threshold": 0.9,
         "late_tolerance_minutes": 5, "capacity": 100, "response_deadline": None, "old_starts_on": None,
         "old_ends_on": None,
     }

@@ -18,14 +18,15 @@ def official_data(official: Official) -> dict:
 
 def retreat_brief(retreat: Retreat) -> dict:
     return {"code": retreat.code, "title": retreat.title, "venue": retreat.venue, "timezone": retreat.timezone,
-            "starts_on": retreat.starts_on, "ends_on": retreat.ends_on,
+            "language": retreat.language, "starts_on": retreat.starts_on, "ends_on": retreat.ends_on,
             "response_deadline": _aware(retreat.response_deadline)}
 
 
 def retreat_data(retreat: Retreat, old_starts_on=None, old_ends_on=None) -> dict:
     return {
         "retreat_id": retreat.id, "code": retreat.code, "title": retreat.title, "organizer": retreat.organizer,
-        "venue": retreat.venue, "timezone": retreat.timezone, "starts_on": retreat.starts_on,
+        "venue": retreat.venue, "timezone": retreat.timezone, "language": retreat.language,
+        "starts_on": retreat.starts_on,
         "ends_on": retreat.ends_on, "status": retreat.status, "attendance_threshold": retreat.attendance_threshold,
         "late_tolerance_minutes": retreat.late_tolerance_minutes, "capacity": retreat.capacity,
         "response_deadline": _aware(retreat.response_deadline),

@@ -63,6 +63,7 @@ class Retreat(Timestamps, Base):
     organizer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     venue: Mapped[str | None] = mapped_column(String(200), nullable=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    language: Mapped[str] = mapped_column(String(2), default="id")  # of the messages to its officials
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)

@@ -29,7 +29,8 @@ def retreat_view(retreat: Retreat) -> dict:
     tz = retreat.timezone
     return {
         "id": retreat.id, "code": retreat.code, "title": retreat.title, "organizer": retreat.organizer,
-        "venue": retreat.venue, "timezone": tz, "starts_on": retreat.starts_on, "ends_on": retreat.ends_on,
+        "venue": retreat.venue, "timezone": tz, "language": retreat.language, "starts_on": retreat.starts_on,
+        "ends_on": retreat.ends_on,
         "status": retreat.status, "attendance_threshold": retreat.attendance_threshold,
         "late_tolerance_minutes": retreat.late_tolerance_minutes, "capacity": retreat.capacity,
         "response_deadline": local(retreat.response_deadline, tz), "responses_close_at": local(closes_at(retreat), tz),

@@ -37,7 +37,7 @@ class RetreatData(Schema):
     response_deadline = fields.AwareDateTime(allow_none=True)
     old_starts_on = fields.Date(allow_none=True)
     old_ends_on = fields.Date(allow_none=True)
-    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    # The language of the retreat's messages ("id" or "en"; none, from an older event: Bahasa Indonesia).
     language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
@@ -50,7 +50,7 @@ class RetreatBrief(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     response_deadline = fields.AwareDateTime(allow_none=True)
-    # The language of the retreat's messages ("id" or "en"; none: Bahasa Indonesia). Optional: not emitted yet.
+    # The language of the retreat's messages ("id" or "en"; none, from an older event: Bahasa Indonesia).
     language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 

@@ -18,6 +18,9 @@ MOMENT_RANGE = validate.Range(min=datetime(1950, 1, 1, tzinfo=timezone.utc),
                               max=datetime(2101, 1, 1, tzinfo=timezone.utc))
 
 
+LANGUAGES = ("id", "en")
+
+
 def Moment(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - a field factory, read like a field class
     """An ISO-8601 time with its offset, within the dates a retreat may have."""
     return fields.AwareDateTime(validate=MOMENT_RANGE, **kwargs)
@@ -31,6 +34,8 @@ class RetreatCreate(Schema):
     starts_on = fields.Date(required=True, validate=DATE_RANGE)
     ends_on = fields.Date(required=True, validate=DATE_RANGE)
     timezone = fields.String(load_default="Asia/Jakarta", validate=validate_timezone)
+    language = fields.String(load_default="id", validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "The language of the officials' emails and SMS: id (Bahasa Indonesia) or en"})
     attendance_threshold = StrictFloat(load_default=0.9, validate=validate.Range(min=0, max=1))
     late_tolerance_minutes = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=0, max=1440))
     capacity = fields.Integer(strict=True, allow_none=True, load_default=None,
@@ -59,6 +64,7 @@ class Retreat(Schema):
     organizer = fields.String(allow_none=True)
     venue = fields.String(allow_none=True)
     timezone = fields.String()
+    language = fields.String(metadata={"enum": list(LANGUAGES)})
     starts_on = fields.Date()
     ends_on = fields.Date()
     status = fields.String(metadata={"enum": list(RETREAT_STATUSES)})
