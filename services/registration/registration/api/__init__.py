@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from . import (
-    audit, auth, checkins, events, imports, invitations, officials, permits, registrations, retreats, sessions, speakers,
+    audit, auth, checkins, events, imports, invitations, officials, permits, registrations, retreats, sessions,
+    speakers,
 )
 
 BLUEPRINTS = (auth.blp, retreats.blp, sessions.blp, speakers.blp, officials.blp, registrations.blp, imports.blp,
