@@ -238,12 +238,6 @@ AGENDA = [
 DECLINES = {7: "Tugas dinas ke Jakarta mendampingi Wali Kota", 23: "Sakit, sedang rawat inap",
             51: "Acara keluarga yang tidak dapat ditinggalkan", 88: "Bertugas sebagai panitia Pilkada"}
 SILENT = {14, 40, 66, 95}
-# Permits (izin) the secretariat records and approves: (official's place in the file, kind, reason, covering)
-# — the sessions of a day before noon, or a whole day as a period.
-PERMITS = [
-    (12, "sick", "Demam tinggi; istirahat atas saran dokter poliklinik Poltekad", ("sessions", 2)),
-    (31, "duty", "Dipanggil Wali Kota untuk rapat penanganan banjir", ("period", 3)),
-]
 SHIRT_SIZES = ["M", "L", "L", "XL", "XXL"]
 
 
@@ -279,7 +273,6 @@ class Demo:
         retreat = self.publish(retreat)
         retreat = self.reschedule(retreat)
         self.answers(retreat)
-        self.permits(retreat)
         return retreat
 
     def retreat(self) -> dict:
@@ -370,30 +363,6 @@ class Demo:
                 confirmed += 1
         self.say(f"answers: {confirmed} confirmed, {declined} declined, {len(SILENT)} not answered yet")
 
-    def permits(self, retreat: dict) -> None:
-        """One official ill on the second morning, one called away for the last day: approved, so excused."""
-        rid = retreat["id"]
-        everyone = officials(read_units())
-        have = {p["official"]["nip"] for p in self.api.all(f"/retreats/{rid}/permits")}
-        first_day = date.fromisoformat(retreat["starts_on"])
-        sessions = self.api.all(f"/retreats/{rid}/sessions")
-        added = 0
-        for number, kind, reason, (covering, day) in PERMITS:
-            nip = everyone[number - 1]["nip"]
-            if nip in have:
-                continue
-            on = first_day + timedelta(days=day - 1)
-            body = {"nip": nip, "kind": kind, "reason": reason}
-            if covering == "sessions":
-                body["session_ids"] = [s["id"] for s in sessions if session_key(s, first_day)[0] == day
-                                       and session_key(s, first_day)[1] < "12:00"]
-            else:
-                body.update(starts_at=local(on, "00:00"), ends_at=local(on + timedelta(days=1), "00:00"))
-            permit = self.api.call("POST", f"/retreats/{rid}/permits", json=body)
-            self.api.call("POST", f"/permits/{permit['id']}/approve")
-            added += 1
-        self.say(f"permits: {added} requested and approved ({len(PERMITS)} in all: one sick, one on duty)")
-
     def where_to_look(self, retreat: dict) -> str:
         registration = self.settings.registration
         example = next((r for r in self.api.all(f"/retreats/{retreat['id']}/registrations", status="invited")), None)
@@ -405,7 +374,6 @@ class Demo:
             f"  Sessions                {registration}/api/v1/retreats/{retreat['id']}/sessions",
             f"  Registrations           {registration}/api/v1/retreats/{retreat['id']}/registrations",
             f"  Secretariat's summary   {reports}/summary   (also /units and /sessions)",
-            f"  Permits (izin)          {registration}/api/v1/retreats/{retreat['id']}/permits",
         ]
         if example:
             lines.append(f"  An invitation page      {example['invitation_url']}")
