@@ -1,6 +1,7 @@
 # Retret — developer entry points (DESIGN.md §9).
 #   make run            everything on this machine without Docker (scripts/dev-run.sh)
-#   make demo           seed the Kota Malang retreat over the APIs of a running `make run` (scripts/demo.py)
+#   make demo           seed the Kota Malang retreat, and a first wave under way, over the APIs of a running
+#                       `make run` (scripts/demo.py, then scripts/demo_live.py)
 #   make test           the whole suite (PYTEST_ARGS="-k nip -x" to narrow it)
 #   make bench|fuzz|faults   the long runs; RETRET_LONG=1 tells those tests to run their full size
 #   make compose-check  validate docker-compose.yml with .env.example (Debian's docker-compose package)
@@ -28,6 +29,7 @@ run: venv
 
 demo: venv
 	$(PY) scripts/demo.py
+	$(PY) scripts/demo_live.py
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -3,7 +3,9 @@
 The story of the real retreat, on next May's dates: announced for 16-18 May at Poltekad (a military academy),
 three national speakers, a three-day agenda, about 100 structural officials of Kota Malang (kepala OPD, kepala
 bagian, camat, lurah) imported from a CSV file this script writes, published, then rescheduled to 15-17 May with
-its sessions; most officials confirm through their invitation links, a few decline.
+its sessions; most officials confirm through their invitation links, a few decline; three are marked red (health
+category) and the confirmed are assigned to four platoons and the academy's barracks (rooms of four, women's rooms
+apart, ground-floor rooms by the clinic).
 
 Everything goes through the public API like any client, so it shows the system working end to end: invitations
 by email land in var/mail/, the secretariat's reports fill in. Safe to run twice: each step looks at what is there
@@ -239,6 +241,21 @@ DECLINES = {7: "Tugas dinas ke Jakarta mendampingi Wali Kota", 23: "Sakit, sedan
             51: "Acara keluarga yang tidak dapat ditinggalkan", 88: "Bertugas sebagai panitia Pilkada"}
 SILENT = {14, 40, 66, 95}
 SHIRT_SIZES = ["M", "L", "L", "XL", "XXL"]
+RED_HEALTH = {3, 31, 58}  # officials (by number) the clinic asked to keep close: ground-floor rooms near it
+NEAR_CLINIC_ROOMS = 3
+
+
+def barracks(confirmed: list[dict]) -> list[dict]:
+    """The academy's rooms for these officials: Melati (ground floor, by the clinic; the last for women), Kartika
+    for men and Putri for women, rooms of four with a little room to spare (the NIP's 15th digit is the gender)."""
+    women = sum(1 for r in confirmed if r["official"]["nip"][14] == "2")
+    rooms = [{"name": f"Melati {n}", "capacity": 4, "floor": 1, "near_clinic": True,
+              "gender": "F" if n == NEAR_CLINIC_ROOMS else "M"} for n in range(1, NEAR_CLINIC_ROOMS + 1)]
+    rooms += [{"name": f"Putri {n}", "capacity": 4, "floor": 2, "gender": "F"} for n in range(1, women // 4 + 2)]
+    men_rooms = (len(confirmed) - women) // 4 + 2
+    rooms += [{"name": f"Kartika {n}", "capacity": 4, "floor": 1 + (n - 1) * 3 // men_rooms, "gender": "M"}
+              for n in range(1, men_rooms + 1)]
+    return rooms
 
 
 def session_key(session: dict, first_day: date) -> tuple[int, str, str]:
@@ -273,6 +290,7 @@ class Demo:
         retreat = self.publish(retreat)
         retreat = self.reschedule(retreat)
         self.answers(retreat)
+        self.groups(retreat)
         return retreat
 
     def retreat(self) -> dict:
@@ -363,6 +381,21 @@ class Demo:
                 confirmed += 1
         self.say(f"answers: {confirmed} confirmed, {declined} declined, {len(SILENT)} not answered yet")
 
+    def groups(self, retreat: dict) -> None:
+        """Red health categories, then four platoons and the barracks. A re-run moves nobody (the assignment is
+        stable)."""
+        order = {o["nip"]: n for n, o in enumerate(officials(read_units()), start=1)}
+        confirmed = self.api.all(f"/retreats/{retreat['id']}/registrations", status="confirmed")
+        for registration in confirmed:
+            if order.get(registration["official"]["nip"]) in RED_HEALTH and registration["health_category"] != "red":
+                self.api.call("PATCH", f"/registrations/{registration['id']}", json={"health_category": "red"})
+        rooms = barracks(confirmed)
+        result = self.api.call("POST", f"/retreats/{retreat['id']}/groups/assign",
+                               json={"platoons": 4, "rooms": rooms})
+        sizes = ", ".join(f"{p['group']} {p['size']}" for p in result["platoons"])
+        self.say(f"groups: {result['assigned']} officials in platoons ({sizes}) and {len(rooms)} rooms, "
+                 f"{result['changed']} placement(s) changed")
+
     def where_to_look(self, retreat: dict) -> str:
         registration = self.settings.registration
         example = next((r for r in self.api.all(f"/retreats/{retreat['id']}/registrations", status="invited")), None)
@@ -373,6 +406,8 @@ class Demo:
             f"  Registration API docs   {registration}/docs",
             f"  Sessions                {registration}/api/v1/retreats/{retreat['id']}/sessions",
             f"  Registrations           {registration}/api/v1/retreats/{retreat['id']}/registrations",
+            f"  Platoons' rosters       {registration}/api/v1/retreats/{retreat['id']}/groups",
+            f"  Badges to print         {registration}/api/v1/retreats/{retreat['id']}/badges.pdf?layout=a4",
             f"  Secretariat's summary   {reports}/summary   (also /units and /sessions)",
         ]
         if example:

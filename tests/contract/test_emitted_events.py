@@ -108,6 +108,9 @@ def register_and_answer(client, retreat: str) -> None:
     call(client, "post", f"/invitations/{tokens[1]}/confirm", {"shirt_size": "L", "health_notes": "Asma"})
     call(client, "post", f"/invitations/{tokens[2]}/decline", {"reason": "Tugas dinas"})
     call(client, "post", f"/registrations/{registrations[3]['id']}/cancel", {"reason": "Pindah tugas"})
+    call(client, "patch", f"/registrations/{registrations[0]['id']}", {"group": "Peleton Pimpinan", "room": "VIP"})
+    call(client, "post", f"/retreats/{retreat}/groups/assign", {"platoons": 2, "rooms": [
+        {"name": "Barak A-1", "capacity": 4, "floor": 1, "near_clinic": True}]})
 
 
 @pytest.fixture
@@ -132,7 +135,7 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     assert {"speaker.updated", "session.scheduled", "session.updated", "session.rescheduled", "session.cancelled",
             "retreat.published", "retreat.rescheduled", "retreat.updated", "participant.invited",
             "participant.updated", "registration.confirmed", "registration.declined", "registration.cancelled",
-            "attendance.updated", "permit.requested", "permit.approved", "permit.rejected"} <= types
+            "attendance.updated", "permit.requested", "permit.approved", "permit.rejected", "group.assigned"} <= types
 
     for subscriber in ("reporting", "notifications"):
         context = importlib.import_module(f"{subscriber}.context").context
@@ -177,6 +180,10 @@ def assert_registrations_match(retreat_id: str, registrations: list[dict]) -> No
     assert sorted(r["status"] for r in registrations) == ["cancelled", "confirmed", "declined", "invited", "invited"]
     for registration in registrations:
         assert projected[registration["id"]].position == registration["official"]["position"]
+        row = projected[registration["id"]]
+        assert (row.group, row.room) == (registration["group"], registration["room"])
+    assert sorted((r["group"], r["room"]) for r in registrations if r["group"]) == [
+        ("Peleton 1", "Barak A-1"), ("Peleton Pimpinan", "VIP")]
 
 
 def assert_reporting_matches(retreat_id: str, sessions: list[dict], speakers: list[dict]) -> None:

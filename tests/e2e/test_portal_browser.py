@@ -171,6 +171,9 @@ def test_confirm_with_a_shirt_size(portal, page, upcoming):
     expect(page.locator("[data-action=confirm]")).to_be_hidden()
     expect(page.locator("[data-action=decline]")).to_be_visible()  # may still change the answer
     expect(page.locator("[role=alert]")).to_be_hidden()
+    expect(page.locator("#badge-qr")).to_be_visible()  # the QR badge, once confirmed
+    page.wait_for_function("document.getElementById('badge-qr').naturalWidth > 0")
+    assert page.locator("#badge-download").get_attribute("href").endswith("/badge?format=png")
     assert [url for url in posts if url.endswith("/confirm")] == [
         f"{portal.base_url}/api/v1/invitations/{registration['invitation_url'].rsplit('/', 1)[1]}/confirm"]
 
@@ -196,6 +199,7 @@ def test_decline_with_a_reason(portal, page, upcoming):
     expect(page.locator("#answer-details")).to_contain_text("Tugas dinas ke Jakarta <rapat koordinasi>")
     expect(page.locator("[data-action=decline]")).to_be_hidden()
     expect(page.locator("[data-action=confirm]")).to_be_visible()
+    expect(page.locator("#badge-card")).to_be_hidden()  # no badge without a confirmation
     stored = portal.registration(registration["id"])
     assert stored["status"] == "declined"
     assert stored["reason"] == "Tugas dinas ke Jakarta <rapat koordinasi>"

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 import requests
@@ -167,6 +168,7 @@ def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stac
     assert "imported" in runs[0].stdout and "rescheduled" in runs[0].stdout
     assert "imported" not in runs[1].stdout and "all 97 registered" in runs[1].stdout
     assert "/portal/invitations/" in runs[1].stdout and "/summary" in runs[1].stdout
+    assert "89 officials in platoons" in runs[0].stdout and "0 placement(s) changed" in runs[1].stdout
 
     api = "http://127.0.0.1:5001/api/v1"
     token = requests.post(f"{api}/auth/token", json={"username": "admin", "password": TEST_ENV["ADMIN_PASSWORD"]})
@@ -187,6 +189,10 @@ def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stac
     assert {r["official"]["position_kind"] for r in registrations} >= {"kepala_opd", "kepala_bagian", "camat",
                                                                        "lurah"}
     assert all(r["official"]["phone"].startswith("+628") for r in registrations)
+    confirmed = [r for r in registrations if r["status"] == "confirmed"]
+    assert all(r["group"] and r["room"] for r in confirmed)
+    assert all(r["room"].startswith("Melati") for r in confirmed if r["health_category"] == "red")
+    assert sum(r["health_category"] == "red" for r in confirmed) == 3
 
     summary_url = f"http://127.0.0.1:5003/api/v1/reports/retreats/{retreat['id']}/summary"
     summary = wait_for(lambda: (r := requests.get(summary_url, headers=auth)).status_code == 200
@@ -194,4 +200,34 @@ def test_make_demo_seeds_the_kota_malang_retreat_and_is_safe_twice(procfile_stac
                        message="the demo's answers in the secretariat's summary")
     assert summary["registrations"] == {"total": 97, "invited": 4, "confirmed": 89, "declined": 4,
                                         "cancelled": 0, "waitlisted": 0}
+    _assert_the_first_wave_is_under_way(api, auth, runs)
     _assert_no_errors(_console(os.path.join(workdir, "honcho.log")))
+
+
+def _assert_the_first_wave_is_under_way(api: str, auth: dict, runs: list) -> None:
+    """The second retreat (began yesterday): permits, platoons, and the stations' check-ins in the reports."""
+    assert "officials in 3 platoons" in runs[0].stdout and "sick permit approved" in runs[0].stdout
+    assert "offline batch" in runs[0].stdout and "permit approved" not in runs[1].stdout
+    [wave] = [r for r in requests.get(f"{api}/retreats", headers=auth).json()["items"]
+              if r["code"].startswith("GELOMBANG1-MLG-")]
+    assert wave["status"] == "running"
+    permits = requests.get(f"{api}/retreats/{wave['id']}/permits", headers=auth).json()["items"]
+    assert sorted((p["kind"], p["status"]) for p in permits) == [("duty", "approved"), ("sick", "approved")]
+    checkins = requests.get(f"{api}/retreats/{wave['id']}/checkins", headers=auth, params={"limit": 500}).json()
+    devices = {c["device_id"] for c in checkins["items"]}
+    assert {"lapangan-1", "aula-1"} <= devices and checkins["items"]
+
+    summary_url = f"http://127.0.0.1:5003/api/v1/reports/retreats/{wave['id']}/summary"
+    seen = []
+
+    def settled():  # the stations' scans are hundreds of events: wait until the summary stops moving
+        seen.append(requests.get(summary_url, headers=auth).json().get("attendance"))
+        time.sleep(2)
+        return len(seen) > 1 and seen[-1] == seen[-2] and seen[-1]["late"] > 0 and seen[-1]
+
+    attendance = wait_for(settled, 180, message="the first wave's attendance in the summary")
+    assert attendance["sessions"] >= 7 and attendance["records"] == 60 * attendance["sessions"]  # 60 confirmed
+    assert attendance["present"] > attendance["late"] > 0 and attendance["absent"] > 0
+    assert 0.8 < attendance["rate"] < 1
+    units = requests.get(f"{summary_url.rsplit('/', 1)[0]}/units", headers=auth).json()["items"]
+    assert len(units) == 62 and sum(u["late"] for u in units) == attendance["late"]

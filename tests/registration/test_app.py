@@ -24,9 +24,13 @@ EXPECTED = {
     ("post", "/api/v1/registrations/{registration_id}/reissue-link"),
     ("get", "/api/v1/invitations/{token}"), ("post", "/api/v1/invitations/{token}/confirm"),
     ("post", "/api/v1/invitations/{token}/decline"), ("get", "/api/v1/events"),
+    ("patch", "/api/v1/registrations/{registration_id}"), ("post", "/api/v1/retreats/{retreat_id}/groups/assign"),
+    ("get", "/api/v1/retreats/{retreat_id}/groups"), ("get", "/api/v1/registrations/{registration_id}/badge"),
+    ("get", "/api/v1/invitations/{token}/badge"), ("get", "/api/v1/retreats/{retreat_id}/badges.pdf"),
 }
 PUBLIC = {"/api/v1/auth/token", "/api/v1/invitations/{token}", "/api/v1/invitations/{token}/confirm",
-          "/api/v1/invitations/{token}/decline", "/api/v1/invitations/{token}/permits"}
+          "/api/v1/invitations/{token}/decline", "/api/v1/invitations/{token}/permits",
+          "/api/v1/invitations/{token}/badge"}
 
 
 def staff_headers(role):

@@ -51,6 +51,11 @@ def registration_status(registration: Registration, invitation_url: str | None, 
     }
 
 
+def group_assigned(registration: Registration) -> dict:
+    return {"registration_id": registration.id, "retreat_id": registration.retreat_id, "group": registration.group,
+            "room": registration.room}
+
+
 def participant_updated(official: Official, changed: list[str], registration_ids: list[str]) -> dict:
     return {"nip": official.nip, "registration_ids": registration_ids, "changed": changed,
             "official": official_data(official)}

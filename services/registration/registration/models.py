@@ -121,6 +121,10 @@ class Registration(Timestamps, Base):
     emergency_contact: Mapped[str | None] = mapped_column(String(500), nullable=True)
     group: Mapped[str | None] = mapped_column(String(100), nullable=True)
     room: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Set by staff by hand (PATCH): the automatic assignment keeps them.
+    group_manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    room_manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    health_category: Mapped[str | None] = mapped_column(String(10), nullable=True)  # green / yellow / red
     # The random part of the badge code (registration.tokens.badge_code signs it); unique, so a code finds its
     # registration.
     badge_nonce: Mapped[str] = mapped_column(String(32), default=new_badge_nonce)
@@ -128,6 +132,19 @@ class Registration(Timestamps, Base):
 
     retreat: Mapped[Retreat] = relationship(lazy="joined", innerjoin=True)
     official: Mapped[Official] = relationship(lazy="joined", innerjoin=True)
+
+
+class RetreatRoom(Base):
+    """A room of the retreat's lodging plan (the last one sent to the group assignment), in the order given."""
+    __tablename__ = "retreat_rooms"
+
+    retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    floor: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    near_clinic: Mapped[bool] = mapped_column(Boolean, default=False)
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True)  # M / F; None: anyone
 
 
 # --------------------------------------------------------------------------- bulk imports (registration.bulk)

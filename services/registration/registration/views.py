@@ -54,7 +54,8 @@ def registration_view(registration: Registration, invitation_url: str | None, pr
     view = {
         "id": registration.id, "retreat_id": registration.retreat_id, "number": registration.number,
         "status": registration.status, "official": official_view(registration.official),
-        "group": registration.group, "room": registration.room,
+        "group": registration.group, "room": registration.room, "group_manual": registration.group_manual,
+        "room_manual": registration.room_manual, "health_category": registration.health_category,
         "reason": registration.reason, "shirt_size": registration.shirt_size,
         "health_notes": registration.health_notes, "emergency_contact": registration.emergency_contact,
         "token_version": registration.token_version, "invitation_url": invitation_url,

@@ -48,6 +48,17 @@ class RegistrationItem(MethodView):
         """Read a registration (without the admin-only fields for operators and the secretariat)"""
         return registrations.read_registration(registration_id, private=is_admin())
 
+    @staff(ADMIN)
+    @blp.arguments(schemas.RegistrationUpdate)
+    @blp.response(200, schemas.Registration)
+    @problems(400, 404, (409, "The retreat is cancelled or finished"), 422)
+    def patch(self, data, registration_id):
+        """Set a registration's group (platoon), room, health category or shirt size
+
+        A group or room sent here is manual: the automatic assignment keeps it; null hands it back to the
+        assignment. group.assigned when the group or room changed."""
+        return registrations.update_registration(registration_id, data, private=is_admin())
+
 
 @blp.route("/registrations/<uuid:registration_id>/cancel")
 class CancelRegistration(MethodView):

@@ -6,7 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from retret.events.catalogue import REGISTRATION_STATUSES
 from retret.http.pagination import PageArgs
 
-from .fields import Nip, Text, list_schema
+from ..domain.groups import HEALTH_CATEGORIES
+from .fields import BlankIsNone, Nip, Text, list_schema
 from .officials import Official, OfficialCreate
 
 
@@ -31,8 +32,11 @@ class Registration(Schema):
     number = fields.Integer(metadata={"description": "1, 2, 3 ... in the order registrations were made"})
     status = fields.String(metadata={"enum": list(REGISTRATION_STATUSES)})
     official = fields.Nested(Official)
-    group = fields.String(allow_none=True)
+    group = fields.String(allow_none=True, metadata={"description": "Platoon (peleton)"})
     room = fields.String(allow_none=True)
+    group_manual = fields.Boolean(metadata={"description": "Set by hand: the automatic assignment keeps it"})
+    room_manual = fields.Boolean(metadata={"description": "Set by hand: the automatic assignment keeps it"})
+    health_category = fields.String(allow_none=True, metadata={"enum": list(HEALTH_CATEGORIES)})
     reason = fields.String(allow_none=True)
     shirt_size = fields.String(allow_none=True)
     health_notes = fields.String(allow_none=True, metadata={"description": ADMIN_ONLY})
@@ -54,3 +58,15 @@ class RegistrationListArgs(PageArgs):
 
 class CancelRequest(Schema):
     reason = Text(max=1000, allow_none=True, load_default=None)
+
+
+class RegistrationUpdate(BlankIsNone, Schema):
+    """What staff set on a registration. A group or room sent is kept by the automatic assignment (manual);
+    null hands it back to the assignment."""
+    OPTIONAL_BLANK = ("group", "room", "shirt_size")
+
+    group = Text(min=1, max=100, allow_none=True, metadata={"description": "Platoon; null: back to automatic"})
+    room = Text(min=1, max=100, allow_none=True, metadata={"description": "Room; null: back to automatic"})
+    health_category = fields.String(allow_none=True, validate=validate.OneOf(HEALTH_CATEGORIES), metadata={
+        "description": "green / yellow / red: red officials get ground-floor rooms near the clinic"})
+    shirt_size = Text(max=20, allow_none=True)

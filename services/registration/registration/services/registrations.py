@@ -16,6 +16,7 @@ from ..event_data import participant_invited, registration_status
 from ..models import Official, Registration, Retreat, new_id
 from ..views import registration_view
 from .common import badge_code_of, count_active, get_registration, get_retreat, invitation_link, number_cursor
+from .groups import record_assigned
 from .officials import apply_official
 
 ALREADY_REGISTERED = "Pejabat ini sudah terdaftar pada retret tersebut."
@@ -175,3 +176,23 @@ def reissue_link(registration_id: str) -> dict:
         if retreat_rules.announces(registration.retreat.status):
             record_invited(session, registration)
         return registration_view(registration, invitation_link(registration))
+
+
+def update_registration(registration_id: str, data: dict, private: bool) -> dict:
+    """Staff set the group, room (kept by the automatic assignment; null hands it back), health category or shirt
+    size. group.assigned when the group or room changed."""
+    with context.bus.unit_of_work() as session:
+        registration = get_registration(session, registration_id, lock=True)
+        retreat_rules.check_editable(registration.retreat.status)
+        placed = (registration.group, registration.room)
+        for name in ("group", "room"):
+            if name in data:
+                setattr(registration, name, data[name])
+                setattr(registration, f"{name}_manual", data[name] is not None)
+        for name in ("health_category", "shirt_size"):
+            if name in data:
+                setattr(registration, name, data[name])
+        session.flush()
+        if (registration.group, registration.room) != placed:
+            record_assigned(session, registration)
+        return _staff_view(registration, private)

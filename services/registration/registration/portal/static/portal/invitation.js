@@ -202,6 +202,7 @@
     if (registration.status === "declined") { addFact(details, "Alasan", registration.reason); }
     addFact(details, "Kelompok", registration.group);
     addFact(details, "Kamar", registration.room);
+    renderBadge(registration.status === "confirmed");
 
     var over = retreat.status === "cancelled" || registration.status === "cancelled";
     var closesAt = retreat.responses_close_at;
@@ -220,6 +221,15 @@
     show(document.querySelector("[data-action=confirm]"), canConfirm);
     show(document.querySelector("[data-action=decline]"), canDecline);
     show($("actions"), (canConfirm || canDecline) && !$("form-slot").firstElementChild);
+  }
+
+  /* The QR badge is there once the official has confirmed (the API answers 409 before). */
+  function renderBadge(confirmed) {
+    show($("badge-card"), confirmed);
+    if (!confirmed) { return; }
+    var badge = API + "/invitations/" + TOKEN + "/badge";
+    if ($("badge-qr").getAttribute("src") !== badge + "?format=svg") { $("badge-qr").src = badge + "?format=svg"; }
+    $("badge-download").href = badge + "?format=png";
   }
 
   // ------------------------------------------------------------------ messages
