@@ -60,10 +60,10 @@ class Desk:
         assert response.status_code == expected, (path, response.get_json())
         return response.get_json()
 
-    def prepare(self) -> dict:
+    def prepare(self, code: str = "STASIUN", title: str = "Retret Kota Malang", first_nip: int = 1) -> dict:
         now = datetime.now(ZoneInfo("Asia/Jakarta"))
         today = now.date().isoformat()
-        retreat = self.call("post", "/retreats", 201, json={"code": "STASIUN", "title": "Retret Kota Malang",
+        retreat = self.call("post", "/retreats", 201, json={"code": code, "title": title,
                                                             "starts_on": today, "ends_on": today})
         self.call("post", f"/retreats/{retreat['id']}/publish")
         begins = max(now.replace(second=0, microsecond=0) - timedelta(minutes=1),
@@ -71,7 +71,8 @@ class Desk:
         session = self.call("post", f"/retreats/{retreat['id']}/sessions", 201, json={
             "title": "Apel Pagi", "kind": "apel", "starts_at": begins.isoformat(),
             "ends_at": min(begins + timedelta(hours=1), now.replace(hour=23, minute=59)).isoformat()})
-        people = [self.confirmed(retreat["id"], n, name) for n, name in ((1, NAME), (2, "Siti Aminah, S.E."))]
+        people = [self.confirmed(retreat["id"], n, name)
+                  for n, name in ((first_nip, NAME), (first_nip + 1, "Siti Aminah, S.E."))]
         station = self.call("post", f"/retreats/{retreat['id']}/station-tokens", 201,
                             json={"device_id": "gerbang-1", "label": "Gerbang utama"})
         return {"retreat": retreat, "session": session, "people": people, "station": station}
@@ -165,3 +166,28 @@ def test_a_revoked_token_says_so(desk, context):
     page = context.new_page()
     page.goto(desk.link(world["station"]))
     expect(page.locator("#alert")).to_contain_text("Token stasiun ditolak")
+
+
+def test_another_retreats_link_waits_for_the_old_scans_to_upload(desk, context):
+    from playwright.sync_api import expect
+    first = desk.prepare()
+    second = desk.prepare("STASIUN-2", "Retret Gelombang Kedua", first_nip=3)
+    page = context.new_page()
+    page.goto(desk.link(first["station"]))
+    expect(page.locator("#retreat-title")).to_have_text("Retret Kota Malang")
+    page.route("**/checkins/batch", lambda route: route.abort())  # uploads fail: the scan stays queued
+    page.locator("#code").fill(desk.badge_code(first["people"][0]["id"]))
+    page.locator("#code").press("Enter")
+    expect(page.locator("#queue-count")).to_have_text("1")
+
+    page.goto(desk.link(second["station"]))
+    expect(page.locator("#alert")).to_contain_text("1 pindaian retret sebelumnya belum terunggah")
+    expect(page.locator("#retreat-title")).to_have_text("Retret Kota Malang")
+    page.unroute("**/checkins/batch")
+    page.locator('[data-action="sync"]').click()
+    expect(page.locator("#queue-count")).to_have_text("0")
+    assert len(desk.call("get", f"/retreats/{first['retreat']['id']}/checkins")["items"]) == 1
+
+    page.goto(desk.link(second["station"]))
+    expect(page.locator("#retreat-title")).to_have_text("Retret Gelombang Kedua")
+    expect(page.locator("#alert")).to_be_hidden()

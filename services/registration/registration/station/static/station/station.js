@@ -27,6 +27,10 @@
     outside: "Sesi ini hanya menerima presensi pada jendela waktunya.",
     noSession: "Pilih sesi terlebih dahulu.",
     refused: "Token stasiun ditolak (dicabut, kedaluwarsa, atau untuk retret lain). Minta tautan baru kepada operator.",
+    pending: function (count) {
+      return count + " pindaian retret sebelumnya belum terunggah. Sambungkan ke jaringan hingga antrean kosong, " +
+             "lalu buka tautan stasiun yang baru lagi.";
+    },
     online: "Terhubung",
     offline: "Tidak ada jaringan — pindaian disimpan dan diunggah nanti"
   };
@@ -57,15 +61,18 @@
 
   function takeLinkFromFragment() {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
-    if (params.get("retreat") && params.get("token")) {
-      if (params.get("retreat") !== state.retreatId && !state.queue.length) {
-        state = fresh();  // another retreat: nothing of the old one is kept (unless scans still wait to upload)
+    if (!params.get("retreat") || !params.get("token")) { return; }
+    window.history.replaceState(null, "", window.location.pathname);  // the token leaves the address bar
+    if (params.get("retreat") !== state.retreatId) {
+      if (state.queue.length) {  // another retreat's link: the old scans must reach their own retreat first
+        alertText(MSG.pending(state.queue.length));
+        return;
       }
-      state.retreatId = params.get("retreat");
-      state.token = params.get("token");
-      save();
-      window.history.replaceState(null, "", window.location.pathname);  // the token leaves the address bar
+      state = fresh();
     }
+    state.retreatId = params.get("retreat");
+    state.token = params.get("token");
+    save();
   }
 
   // ------------------------------------------------------------------ the API
@@ -90,7 +97,9 @@
   }
 
   function refreshManifest() {
+    var asked = state.retreatId;
     return call("GET", "/manifest?since_version=" + state.version).then(function (manifest) {
+      if (state.retreatId !== asked) { return; }  // another station link was opened meanwhile
       state.retreat = manifest.retreat;
       if (manifest.full) { state.sessions = {}; state.badges = {}; }
       manifest.sessions.forEach(function (s) { state.sessions[s.id] = s; });
@@ -107,7 +116,9 @@
     if (syncing || !state.queue.length) { return Promise.resolve(); }
     syncing = true;
     var scans = state.queue.slice(0, BATCH);
+    var asked = state.retreatId;
     return call("POST", "/checkins/batch", { scans: scans }).then(function (answer) {
+      if (state.retreatId !== asked) { return; }
       var done = {};
       answer.results.forEach(function (result) {
         done[result.scan_id] = true;
@@ -239,10 +250,14 @@
     $("last-sync").textContent = state.lastSync ? timeOf(state.lastSync) : "belum";
   }
 
+  function refresh() {
+    if (!state.token) { return Promise.resolve(); }
+    return refreshManifest().catch(function () {}).then(sync);
+  }
+
   function start() {
     takeLinkFromFragment();
     render();
-    if (!state.token) { return; }
     $("session").addEventListener("change", function (event) {
       state.sessionId = event.target.value;
       save();
@@ -256,13 +271,18 @@
       input.focus();
       if (code) { scan(code); }
     });
-    document.querySelector('[data-action="sync"]').addEventListener("click", function () {
-      refreshManifest().catch(function () {}).then(sync);
-    });
+    document.querySelector('[data-action="sync"]').addEventListener("click", refresh);
     window.addEventListener("online", function () { setOnline(true); sync(); });
     window.addEventListener("offline", function () { setOnline(false); });
-    refreshManifest().catch(function () {}).then(sync);
-    setInterval(function () { refreshManifest().catch(function () {}).then(sync); }, SYNC_EVERY_MS);
+    window.addEventListener("hashchange", function () {  // a station link opened in this very tab
+      var before = state.retreatId;
+      takeLinkFromFragment();
+      if (state.retreatId !== before) { alertText(""); }
+      render();
+      refresh();
+    });
+    refresh();
+    setInterval(refresh, SYNC_EVERY_MS);
   }
 
   document.addEventListener("DOMContentLoaded", start);
