@@ -31,6 +31,8 @@
       return count + " pindaian retret sebelumnya belum terunggah. Sambungkan ke jaringan hingga antrean kosong, " +
              "lalu buka tautan stasiun yang baru lagi.";
     },
+    insecure: "Halaman stasiun harus dibuka lewat HTTPS (atau localhost): peramban tidak mengizinkan pemeriksaan " +
+              "kode badge di alamat ini.",
     online: "Terhubung",
     offline: "Tidak ada jaringan — pindaian disimpan dan diunggah nanti"
   };
@@ -258,6 +260,7 @@
   function start() {
     takeLinkFromFragment();
     render();
+    if (!window.crypto || !window.crypto.subtle) { alertText(MSG.insecure); }  // SHA-256 needs a secure context
     $("session").addEventListener("change", function (event) {
       state.sessionId = event.target.value;
       save();
