@@ -156,6 +156,12 @@ def test_a_cancelled_or_unknown_session_is_refused(api, client, world, operator,
     assert_problem(unknown, 422, field="session_id", code="unknown_session")
 
 
+def test_a_cancelled_retreat_takes_no_checkins(api, client, world, operator, admin):
+    assert client.post(f"/api/v1/retreats/{world['retreat']['id']}/cancel", json={}, headers=admin).status_code == 200
+    assert_problem(post(client, world, operator, code=api.badge_code(world["budi"]["id"])), 422,
+                   code="session_cancelled")
+
+
 def test_bad_input(client, world, operator):
     assert_problem(post(client, world, operator), 422, field="code")
     assert_problem(post(client, world, operator, code="x", nip="y"), 422, field="code")

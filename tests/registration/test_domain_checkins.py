@@ -31,12 +31,13 @@ def test_who_is_refused(status, elsewhere, code):
 
 def test_a_confirmed_official_passes():
     check_person("confirmed", False)
-    check_session(APEL)
+    check_session(APEL, "running")
 
 
 def test_sessions_refused():
-    assert refusal(check_session, None) == "unknown_session"
-    assert refusal(check_session, SessionFacts("cancelled", APEL.slot, 60, 0)) == "session_cancelled"
+    assert refusal(check_session, None, "running") == "unknown_session"
+    assert refusal(check_session, SessionFacts("cancelled", APEL.slot, 60, 0), "running") == "session_cancelled"
+    assert refusal(check_session, APEL, "cancelled") == "session_cancelled"  # the whole retreat is off
 
 
 def test_scan_status_by_time():

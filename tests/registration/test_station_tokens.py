@@ -113,3 +113,18 @@ def test_forged_tokens_are_refused(client, world):
     assert_problem(checkin(client, world, bearer(world["station"]["token"] + "x")), 401)
     badge_signed = tokens.badge_code(secret, "nonce")  # another kind of token never acts as a station's
     assert_problem(checkin(client, world, bearer(badge_signed)), 401)
+
+
+def test_the_station_link_and_page(client, world):
+    url = world["station"]["station_url"]
+    assert url == (f"http://retret.test/station/#retreat={world['retreat']['id']}"
+                   f"&token={world['station']['token']}")  # the token in the fragment: never sent to a server
+    page = client.get("/station/")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert '<html lang="id">' in html and "station.js" in html and "http" not in html.split("<body>")[0]
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    script = client.get("/station/static/station.js")
+    assert script.status_code == 200 and "checkins/batch" in script.get_data(as_text=True)
+    script.close()

@@ -21,6 +21,7 @@ def create_app() -> Flask:
     from . import audit
     from .api import register_blueprints
     from .portal import blp as portal
+    from .station import blp as station
     from .services.users import ensure_first_admin
 
     context.config  # noqa: B018 - read (and check) the settings now, not on the first request
@@ -29,6 +30,7 @@ def create_app() -> Flask:
     app.register_error_handler(DomainError, _domain_error)
     register_blueprints(api)
     app.register_blueprint(portal)  # the web pages (DESIGN §8): plain Flask, outside the OpenAPI document
+    app.register_blueprint(station)
     ensure_first_admin()
     return app
 

@@ -5,7 +5,7 @@ import functools
 
 from flask import g
 
-from retret.auth import bearer_token, check_role, current_claims
+from retret.auth import bearer_token, check_role
 from retret.http.docs import bearer_access
 from retret.http.errors import ApiError
 
@@ -35,8 +35,3 @@ def current_station() -> Station | None:
     """The station this request came from, if it was let in with a station token."""
     return g.get("station")
 
-
-def actor() -> str:
-    """Who made this request, for the records: the station's device or the staff member's username."""
-    station = current_station()
-    return f"station:{station.device_id}" if station else current_claims()["sub"]

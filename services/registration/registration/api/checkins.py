@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from retret.auth import ADMIN, OPERATOR, SECRETARIAT, current_claims
+from retret.auth import OPERATOR, SECRETARIAT, current_claims
 from retret.http.docs import problems, staff
 
 from ..schemas import checkins as schemas

@@ -59,10 +59,11 @@ def check_person(registration_status: str | None, known_elsewhere: bool) -> None
         raise Refused(NOT_CONFIRMED)
 
 
-def check_session(session: SessionFacts | None) -> None:
+def check_session(session: SessionFacts | None, retreat_status: str) -> None:
+    """The session must be of this retreat and take place: not cancelled, nor its whole retreat."""
     if session is None:
         raise Refused(UNKNOWN_SESSION)
-    if session.status == CANCELLED:
+    if CANCELLED in (session.status, retreat_status):
         raise Refused(SESSION_CANCELLED)
 
 

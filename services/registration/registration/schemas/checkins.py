@@ -114,6 +114,7 @@ class StationToken(Schema):
 
 class IssuedStationToken(StationToken):
     token = fields.String(metadata={"description": "Shown once: the station sends it as `Authorization: Bearer`"})
+    station_url = fields.String(metadata={"description": "Opens the station page (/station/) with this token"})
 
 
 StationTokenList = list_schema("StationTokenList", StationToken)

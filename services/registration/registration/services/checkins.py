@@ -137,7 +137,7 @@ def _decide(session: Session, retreat: Retreat, data: dict, scanned_at: datetime
     facts = None if agenda_session is None else rules.SessionFacts(
         agenda_session.status, session_slot(agenda_session), agenda_session.checkin_opens_before_minutes,
         agenda_session.checkin_closes_after_minutes)
-    rules.check_session(facts)
+    rules.check_session(facts, retreat.status)
     registration, known_elsewhere = _person(session, retreat.id, data)
     rules.check_person(registration.status if registration else None, known_elsewhere)
     status = rules.scan_status(facts, scanned_at, clock.now(), retreat.late_tolerance_minutes)

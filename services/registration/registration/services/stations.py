@@ -48,6 +48,11 @@ def token_view(row: StationToken, token: str | None = None) -> dict:
     return view
 
 
+def station_url(retreat_id: str, token: str) -> str:
+    """The station page's link: retreat and token in the fragment, which never reaches a server or a referrer."""
+    return f"{context.config.public_base_url}/station/#retreat={retreat_id}&token={token}"
+
+
 def _token_of(row: StationToken) -> str:
     return tokens.station_token(context.config.invitation_secret, row.id, row.version)
 
@@ -62,7 +67,8 @@ def issue(retreat_id: str, data: dict, issued_by: str) -> dict:
                            label=data.get("label"), version=1, created_by=issued_by)
         session.add(row)
         session.flush()
-        return token_view(row, _token_of(row))
+        token = _token_of(row)
+        return {**token_view(row, token), "station_url": station_url(retreat.id, token)}
 
 
 def list_tokens(retreat_id: str, args: dict) -> dict:
