@@ -31,6 +31,7 @@ class LiveRetreat:
 
     def __init__(self, api: Api, today: date):
         self.api = api
+        self.station_url: str | None = None
         self.first_day = today - timedelta(days=1)
         self.code = f"GELOMBANG1-MLG-{self.first_day:%Y%m%d}"
         self.people = [o for o in officials(read_units()) if o["position_kind"] in ("camat", "lurah")]
@@ -180,6 +181,7 @@ class LiveRetreat:
     def station_token(self, retreat: dict, device: str) -> str:
         answer = self.api.call("POST", f"/retreats/{retreat['id']}/station-tokens",
                                json={"device_id": device, "label": f"Pemindai {device}"})
+        self.station_url = answer.get("station_url")  # the station page, ready for this device
         return answer["token"]
 
     def where_to_look(self, retreat: dict, reporting: str) -> str:
@@ -191,7 +193,7 @@ class LiveRetreat:
             f"  Attendance by unit      {reports}/units   (and /summary)",
             f"  Check-ins               {self.api.base}/retreats/{retreat['id']}/checkins",
             f"  Platoons                {self.api.base}/retreats/{retreat['id']}/groups",
-        ])
+        ] + ([f"  A check-in station      {self.station_url}"] if self.station_url else []))
 
 
 def shift(moment: str, minutes: int) -> str:
