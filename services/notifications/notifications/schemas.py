@@ -98,6 +98,8 @@ class KannelDlrArgs(Schema):
                        "SMSC, 16 rejected by the SMSC."})
     answer = fields.String(load_default=None, metadata={
         "description": "The SMSC's answer (%A), kept (shortened) in the history."})
+    provider = fields.String(load_default="kannel", validate=validate.Regexp(r"^kannel(?:[2-9]|[1-9][0-9])?$"),
+                             metadata={"description": "Which Kannel of SMS_PROVIDERS sent it (kannel, kannel2, ...)."})
 
 
 class DlrAnswerSchema(Schema):

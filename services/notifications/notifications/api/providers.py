@@ -49,5 +49,5 @@ def kannel_dlr(args):
     changes nothing. A failure reported for an older attempt than the latest does not fail the latest. An
     unknown id is answered 200 with `status: null` and nothing done."""
     status = services.apply_delivery_report(str(args["id"]), args["status"], attempt=args.get("attempt"),
-                                            answer=args.get("answer"))
+                                            answer=args.get("answer"), provider=args["provider"])
     return {"ok": True, "status": status}
