@@ -80,11 +80,23 @@ class ChannelStatsSchema(Schema):
                            metadata={"description": "Count per status (every status listed)."})
 
 
+class UnreachedSchema(Schema):
+    registration_id = fields.String(metadata={"format": "uuid"})
+    retreat_id = fields.String(metadata={"format": "uuid"})
+    nip = fields.String()
+    name = fields.String(allow_none=True)
+    reason = fields.String(metadata={"enum": ["no_channel", "all_failed"], "description":
+                                     "no_channel: neither email nor phone; all_failed: every message failed."})
+    messages = fields.Integer(metadata={"description": "Messages to this registration (all of them failed)."})
+
+
 class NotificationStatsSchema(Schema):
     retreat_id = fields.String(allow_none=True)
     total = fields.Integer()
     statuses = fields.Dict(keys=fields.String(), values=fields.Integer())
     channels = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelStatsSchema))
+    unreached = fields.List(fields.Nested(UnreachedSchema), metadata={
+        "description": "The officials nobody reached (a person follows up by telephone or letter)."})
 
 
 class KannelDlrArgs(Schema):

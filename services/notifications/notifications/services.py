@@ -20,7 +20,7 @@ from retret.http.pagination import keyset_page
 from .context import context
 from .domain import delivery_reports, lifecycle, sms
 from .domain.messages import CHANNELS, idempotency_key, message_id
-from .models import Notification, NotificationStatus
+from .models import Notification, NotificationStatus, Recipient
 
 log = logging.getLogger(__name__)
 MAX_ERROR = 1000
@@ -61,11 +61,13 @@ def create_notification(
 
 
 def change_status(session: Session, notification: Notification, status: str, *, detail: str | None = None,
-                  error: str | None = None, now: datetime | None = None, **changes: Any) -> bool:
-    """Move a message to `status` if its lifecycle allows it (final states never move); with history and event.
+                  error: str | None = None, now: datetime | None = None, resend: bool = False,
+                  **changes: Any) -> bool:
+    """Move a message to `status` if its lifecycle allows it (final states never move, but for a person's
+    `resend`); with history and event.
 
     `changes` are further column values (attempts, due_at, provider, ...). Returns whether it moved."""
-    if not lifecycle.can_transition(notification.status, status):
+    if not lifecycle.can_transition(notification.status, status, resend=resend):
         log.info("status change refused", extra={
             "notification_id": notification.id, "from": notification.status, "to": status})
         return False
@@ -96,6 +98,29 @@ def _short(text: str | None) -> str | None:
     if text is None:
         return None
     return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
+
+
+def resend(notification_id: str, requested_by: str) -> dict:
+    """A person sends a failed message again: due now as a new attempt, with its own history entry (the same
+    Message-ID for an email). Only technical-failure and permanent-failure messages; others → 409."""
+    _check_uuid(notification_id)
+    with context.bus.unit_of_work() as session:
+        n = session.get(Notification, notification_id, with_for_update=True)
+        if n is None:
+            raise _not_found()
+        if not lifecycle.can_resend(n.status):
+            raise ApiError(409, f"Hanya pesan berstatus technical-failure atau permanent-failure yang dapat dikirim "
+                                f"ulang; status pesan ini {n.status}.", code="not_resendable")
+        if not n.body_text:  # its template failed: nothing to send until the template is fixed
+            raise ApiError(409, "Pesan ini tidak memiliki isi (templatnya gagal); perbaiki templat, lalu kirim "
+                                "pesan baru.", code="not_resendable")
+        with traced(n.trace_id):
+            change_status(session, n, lifecycle.CREATED, resend=True, now=clock.now(), due_at=clock.now(),
+                          detail=f"resend requested by {requested_by} after {n.status}: {n.error or '-'}")
+        from .handlers import nudge_after_commit  # handlers import services: imported here, not at the top
+        nudge_after_commit(session)
+        session.flush()
+        return notification_view(n)
 
 
 # ---------------------------------------------------------------------------------------------- reports
@@ -170,11 +195,15 @@ def list_notifications(args: Mapping[str, Any]) -> dict:
         return {"items": [notification_view(n) for n in rows], "next_cursor": next_cursor}
 
 
-def get_notification(notification_id: str) -> dict:
+def _check_uuid(notification_id: str) -> None:
     try:
         uuid.UUID(notification_id)
     except ValueError:
         raise _not_found() from None
+
+
+def get_notification(notification_id: str) -> dict:
+    _check_uuid(notification_id)
     with context.db.session() as session:
         n = session.get(Notification, notification_id)
         if n is None:
@@ -210,4 +239,30 @@ def notification_stats(retreat_id: str | None = None) -> dict:
             statuses[status] = statuses.get(status, 0) + count
             total += count
     return {"retreat_id": str(retreat_id) if retreat_id else None, "total": total, "statuses": statuses,
-            "channels": channels}
+            "channels": channels, "unreached": unreached_officials(retreat_id)}
+
+
+FAILED = (lifecycle.PERMANENT_FAILURE, lifecycle.TECHNICAL_FAILURE)
+
+
+def unreached_officials(retreat_id: str | None = None) -> list[dict]:
+    """The officials nobody reached: no email and no phone, or every message to them failed (permanent or
+    technical failure). An official with a message still on its way is not (yet) unreached."""
+    failed = func.count().filter(Notification.status.in_(FAILED))
+    per_registration = (select(Notification.registration_id, func.count().label("total"), failed.label("failed"))
+                        .where(Notification.registration_id.is_not(None))
+                        .group_by(Notification.registration_id).subquery())
+    stmt = (select(Recipient, per_registration.c.total, per_registration.c.failed)
+            .outerjoin(per_registration, per_registration.c.registration_id == Recipient.registration_id)
+            .order_by(Recipient.retreat_id, Recipient.name, Recipient.registration_id))
+    if retreat_id is not None:
+        stmt = stmt.where(Recipient.retreat_id == str(retreat_id))
+    out = []
+    with context.db.session() as session:
+        for r, total, failed_count in session.execute(stmt):
+            no_channel = not (r.email or "").strip() and not (r.phone or "").strip()
+            if no_channel or (total and total == failed_count):
+                out.append({"registration_id": r.registration_id, "retreat_id": r.retreat_id, "nip": r.nip,
+                            "name": r.name, "reason": "no_channel" if no_channel else "all_failed",
+                            "messages": total or 0})
+    return out
