@@ -26,6 +26,7 @@ from retret.rules.phone import PhoneError, normalize_phone
 
 from .domain.messages import EMAIL_KINDS, SMS_KINDS, registration_context
 from .models import Recipient, Retreat
+from .replies import answer_applied
 from .templating import TemplateError, render_email, render_sms
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,9 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     kind = EMAIL_KINDS.get(envelope["type"])
     if kind is not None:
         _email_to_official(session, envelope, data, kind)
+    if data.get("reply_id"):  # answered by SMS: the reply is answered instead of the usual SMS (one SMS, not two)
+        answer_applied(session, data)
+        return
     kind = SMS_KINDS.get(envelope["type"])
     if kind is not None:
         _sms_to_official(session, envelope, data, kind)

@@ -14,7 +14,7 @@ from .formatting import format_closing, format_date, format_date_range, format_d
 
 CHANNELS = ("email", "sms")
 KINDS = ("invitation", "confirmation", "declined", "cancelled", "waitlisted", "reminder", "schedule_change",
-         "announcement")
+         "announcement", "sms_reply")
 
 # Event type → message kind (to the official the event is about).
 EMAIL_KINDS = {
