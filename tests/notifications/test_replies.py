@@ -191,3 +191,25 @@ def test_the_answer_sms_has_a_status_history(db, mo, retreat_open):
     assert db.history(answer.id) == ["created", "sending", "sent"]
     statuses = [e["data"] for e in db.events() if e["data"]["notification_id"] == answer.id]
     assert statuses[-1]["kind"] == "sms_reply" and statuses[-1]["status"] == "sent"
+
+
+def test_a_reply_registration_applied_nothing_for_is_answered_later(ctx, db, mo, envelope, retreat_open,
+                                                                   frozen_clock):
+    """Registration's rules refused it (no event comes back for a refusal) or registration is down: after 15
+    minutes the official is told it was not recorded; a status event that still comes is answered too."""
+    from notifications import sending
+    registration_id = retreat_open(email=None)
+    reply_id = mo(PHONE, "HADIR").get_json()["reply_id"]
+    frozen_clock.advance(minutes=14)
+    sending.send_due()
+    assert reply_sms(db) == [] and db.get(SmsReply, reply_id).outcome == "pending"
+    frozen_clock.advance(minutes=2)
+    sending.send_due()
+    [late] = reply_sms(db)
+    assert "belum dapat kami catat" in late.body_text and db.get(SmsReply, reply_id).outcome == "unapplied"
+    sending.send_due()
+    assert len(reply_sms(db)) == 1  # answered once
+
+    ctx.bus.consume(envelope("registration.confirmed", registration_id=registration_id, reply_id=reply_id), HANDLERS)
+    assert db.get(SmsReply, reply_id).outcome == "confirmed"
+    assert ["telah kami catat" in n.body_text for n in reply_sms(db)] == [False, True]

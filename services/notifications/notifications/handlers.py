@@ -187,7 +187,7 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     if kind is not None:
         _email_to_official(session, envelope, data, kind)
     if data.get("reply_id"):  # answered by SMS: the reply is answered instead of the usual SMS (one SMS, not two)
-        answer_applied(session, data)
+        answer_applied(session, envelope["id"], data)
         return
     kind = SMS_KINDS.get(envelope["type"])
     if kind is not None:

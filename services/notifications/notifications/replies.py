@@ -87,27 +87,51 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _answer(session: Session, reply: SmsReply, phone: str, text: str, retreat: Retreat | None,
-            registration_id: str | None = None) -> None:
+            registration_id: str | None = None, event_id: str | None = None) -> None:
+    """The answer SMS; one per reply (its id is the message's event id), or per status event that applied it."""
     from .handlers import nudge_after_commit  # handlers import this module
     created = services.create_notification(
-        session, event_id=reply.id, kind=KIND, channel="sms", recipient=phone, body_text=text,
+        session, event_id=event_id or reply.id, kind=KIND, channel="sms", recipient=phone, body_text=text,
         retreat_id=retreat.retreat_id if retreat else None, registration_id=registration_id or reply.registration_id,
         timezone=retreat.timezone if retreat else None)
     if created is not None:
         nudge_after_commit(session)
 
 
-def answer_applied(session: Session, data: Mapping) -> None:
+def answer_applied(session: Session, event_id: str, data: Mapping) -> None:
     """registration.confirmed / declined carrying `reply_id`: registration applied the SMS reply; answer it
     with the outcome (instead of the usual confirmation SMS)."""
     reply = session.get(SmsReply, str(data["reply_id"]), with_for_update=True)
     if reply is None:
         log.warning("status event names an unknown SMS reply", extra={"reply_id": str(data["reply_id"])})
         return
+    late = reply.outcome == replies.UNAPPLIED  # answered already with "not recorded": this one corrects it
     outcome = replies.CONFIRMED if data.get("status") == "confirmed" else replies.DECLINED
     reply.outcome, reply.updated_at = outcome, clock.now()
     retreat = session.get(Retreat, str(data["retreat_id"]))
     title = (data.get("retreat") or {}).get("title") or (retreat.title if retreat else None)
     phone = _phone(reply.sender)
     if phone is not None:
-        _answer(session, reply, phone, replies.answer_text(outcome, title), retreat, str(data["registration_id"]))
+        _answer(session, reply, phone, replies.answer_text(outcome, title), retreat, str(data["registration_id"]),
+                event_id=event_id if late else None)
+
+
+def answer_unapplied(limit: int = 200) -> int:
+    """Answer the replies registration has applied nothing for since ANSWER_PENDING_AFTER (run with send_due)."""
+    now = clock.now()
+    with context.bus.unit_of_work() as session:
+        stale = session.scalars(select(SmsReply).where(
+            SmsReply.outcome == replies.PENDING, SmsReply.received_at <= now - replies.ANSWER_PENDING_AFTER,
+        ).order_by(SmsReply.received_at).limit(limit).with_for_update(skip_locked=True)).all()
+        for reply in stale:
+            reply.outcome, reply.updated_at = replies.UNAPPLIED, now
+            phone = _phone(reply.sender)
+            if phone is not None:
+                retreat = _retreat_of(session, reply.registration_id)
+                _answer(session, reply, phone, replies.answer_text(replies.UNAPPLIED), retreat)
+        return len(stale)
+
+
+def _retreat_of(session: Session, registration_id: str | None) -> Retreat | None:
+    recipient = session.get(Recipient, registration_id) if registration_id else None
+    return session.get(Retreat, recipient.retreat_id) if recipient else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 CONFIRM, DECLINE = "confirm", "decline"
 CONFIRM_WORDS = frozenset({"HADIR", "YA"})
@@ -16,13 +17,18 @@ MAX_REASON = 500
 
 # Outcomes of a reply (sms_replies.outcome).
 PENDING = "pending"  # handed to registration (sms.reply_received); answered when its status event comes back
+UNAPPLIED = "unapplied"  # registration applied nothing in time (its rules refused it, e.g. the retreat is full)
 CONFIRMED, DECLINED = "confirmed", "declined"
 ALREADY = "already"  # the registration says so already: answered at once, nothing to apply
 NOT_UNDERSTOOD = "not_understood"
 NOT_MATCHED = "not_matched"  # no registration with this phone
 NOT_ANSWERABLE = "not_answerable"  # known, but no invitation that can still be answered
 AMBIGUOUS = "ambiguous"  # more than one answerable invitation: the link says which
-OUTCOMES = (PENDING, CONFIRMED, DECLINED, ALREADY, NOT_UNDERSTOOD, NOT_MATCHED, NOT_ANSWERABLE, AMBIGUOUS)
+OUTCOMES = (PENDING, CONFIRMED, DECLINED, ALREADY, NOT_UNDERSTOOD, NOT_MATCHED, NOT_ANSWERABLE, AMBIGUOUS,
+            UNAPPLIED)
+# A reply still pending this long after it came is answered anyway: registration's rules refused it (no event
+# comes back for a refusal), or registration is down. Should its status event come later, that outcome is sent too.
+ANSWER_PENDING_AFTER = timedelta(minutes=15)
 
 _FIRST_WORD = re.compile(r"^[^\w]*([^\W\d_]+)(.*)$", re.S)
 _LEADING_NOISE = re.compile(r"^[\s.,:;!?\-*/]+")
@@ -105,6 +111,8 @@ def answer_text(outcome: str, retreat_title: str | None = None, answer: str | No
                      "jawab melalui tautan undangan atau hubungi panitia.",
         NOT_ANSWERABLE: "Maaf, undangan retret Anda tidak dapat dijawab lagi (batas waktu sudah lewat atau retret "
                         "tidak dibuka). Hubungi panitia bila perlu.",
+        UNAPPLIED: "Maaf, jawaban Anda belum dapat kami catat (misalnya kuota retret sudah penuh atau batas waktu "
+                   "sudah lewat). Silakan buka tautan undangan atau hubungi panitia.",
         AMBIGUOUS: "Nomor ini terdaftar pada lebih dari satu undangan retret yang masih terbuka. Silakan jawab "
                    "melalui tautan pada masing-masing undangan.",
     }
