@@ -212,4 +212,6 @@ def test_a_reply_registration_applied_nothing_for_is_answered_later(ctx, db, mo,
 
     ctx.bus.consume(envelope("registration.confirmed", registration_id=registration_id, reply_id=reply_id), HANDLERS)
     assert db.get(SmsReply, reply_id).outcome == "confirmed"
-    assert ["telah kami catat" in n.body_text for n in reply_sms(db)] == [False, True]
+    answers = {n.id: n.body_text for n in reply_sms(db)}
+    assert len(answers) == 2 and "belum dapat kami catat" in answers.pop(late.id)
+    assert "Kehadiran Anda pada Retret Pejabat Struktural Kota Malang 2025 telah kami catat" in answers.popitem()[1]

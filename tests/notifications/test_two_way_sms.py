@@ -86,6 +86,7 @@ def test_hadir_by_sms_confirms_and_is_answered_once(make_app, ctx, db, kannel_en
     sending.send_due()
     answer = wait_for(lambda: (r := db.one(kind="sms_reply")).status == "delivered" and r, 20,
                       message=f"the answer SMS delivered\n{reply_gateway.log_text()[-3000:]}")
-    assert answer.recipient == "+6281234567890" and "Kehadiran Anda pada Retret SMS telah kami catat" in answer.body_text
+    assert answer.recipient == "+6281234567890"
+    assert "Kehadiran Anda pada Retret SMS telah kami catat" in answer.body_text
     assert db.history(answer.id)[:2] == ["created", "sending"]
     assert [n.kind for n in db.notifications(channel="sms")] == ["invitation", "sms_reply"]

@@ -12,7 +12,7 @@ from .email_smtp import SmtpEmailProvider
 from .sms_kannel import KannelSmsProvider
 from .sms_log import LogSmsProvider
 
-SMS_PROVIDER_NAMES = ("kannel", "kannel2", "kannel3", "...", "log")
+KNOWN = "log, kannel, kannel2 ... kannel99"
 
 
 def email_provider(settings: NotificationSettings) -> Provider:
@@ -35,7 +35,7 @@ def sms_providers(settings: NotificationSettings) -> list[Provider]:
             check_kannel(kannel, settings.production)
             providers.append(KannelSmsProvider(kannel, settings.sms_sender_id))
         else:
-            raise ConfigError(f"SMS_PROVIDERS: unknown provider {name!r} (known: {', '.join(SMS_PROVIDER_NAMES)})")
+            raise ConfigError(f"SMS_PROVIDERS: unknown provider {name!r} (known: {KNOWN})")
     return providers
 
 

@@ -104,8 +104,8 @@ def apply_sms_reply(session: Session, data: Mapping) -> None:
         else:
             _decline(session, registration, {"reason": data.get("reason")}, reply_id)
     except (ApiError, DomainError) as exc:
-        log.warning("SMS reply not applied", extra={"reply_id": reply_id, "registration_id": str(data["registration_id"]),
-                                                    "code": getattr(exc, "code", None)})
+        log.warning("SMS reply not applied", extra={
+            "reply_id": reply_id, "registration_id": str(data["registration_id"]), "code": getattr(exc, "code", None)})
 
 
 def _answer(registration: Registration, status: str, reason: str | None) -> None:
