@@ -168,7 +168,7 @@ def _sms_send(message: OutgoingMessage, providers: list, settings: NotificationS
     if not providers:
         return SendResult("temporary", "none", error="no usable SMS provider (SMS_PROVIDERS)", provider_down=True)
     failures: list[str] = []
-    result = None
+    result = None  # set by the first provider, which always tries (its slot was taken at the claim)
     for index, provider in enumerate(providers):
         if index and not _failover_slot(provider, settings):
             failures.append(f"{provider.name}: no free rate slot")
@@ -179,8 +179,6 @@ def _sms_send(message: OutgoingMessage, providers: list, settings: NotificationS
         failures.append(f"{result.provider}: {result.error}")
         log.warning("SMS provider failed, trying the next", extra={
             "notification_id": message.notification_id, "provider": result.provider, "error": result.error})
-    if result is None:  # only throttled providers after the first: impossible (the first always tries)
-        return SendResult("temporary", "none", error="; ".join(failures))
     if result.outcome == SENT and failures:
         return replace(result, detail="; ".join(filter(None, [result.detail, "after " + "; ".join(failures)])))
     if result.may_fail_over and len(failures) > 1:  # every provider failed: say what each one said
