@@ -6,12 +6,16 @@
   status is not recorded): after a restart every message is delivered, each email counted once by its distinct
   Message-ID, and no SMS sent twice (Kannel's own count).
 
+And two-way SMS through the running system: a handset's "HADIR" through Kannel to the API, over the bus (real
+workers) to registration, and the answer SMS back through Kannel.
+
 Time is short on purpose: a stuck message is claimed again after 3 s; a retry's due time is moved to now in the
 database (the clock these processes read cannot be frozen from here)."""
 from __future__ import annotations
 
 import http.server
 import threading
+import time
 import urllib.request
 from contextlib import contextmanager
 
@@ -26,6 +30,7 @@ from retret_testing.system import run_system
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 DLR_SECRET = "fault-dlr-secret-0123456789"
+MO_SECRET = "fault-mo-secret-0123456789"
 STUCK_SECONDS = 3
 
 
@@ -78,9 +83,16 @@ class KannelGate:
 
 
 @pytest.fixture(scope="module")
-def gateway():
+def api_port():
+    """Where the notifications API will listen (Kannel's configuration names it before it runs)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def gateway(api_port):
     require_kannel()
-    kannel = KannelGateway(username="retret", password="kannel-fault-pass").start()
+    kannel = KannelGateway(username="retret", password="kannel-fault-pass", mo_secret=MO_SECRET,
+                           mo_url=f"http://127.0.0.1:{api_port}/api/v1/providers/kannel/mo").start()
     gate = KannelGate(kannel.sendsms_url)
     yield kannel, gate
     gate.close()
@@ -88,14 +100,14 @@ def gateway():
 
 
 @pytest.fixture(scope="module")
-def system(gateway):
+def system(gateway, api_port):
     kannel, gate = gateway
-    api_port = free_port()
     overrides = {
         "SMS_PROVIDERS": "kannel", "KANNEL_SENDSMS_URL": gate.url, "KANNEL_USERNAME": "retret",
         "KANNEL_PASSWORD": "kannel-fault-pass", "KANNEL_DLR_SECRET": DLR_SECRET, "KANNEL_TIMEOUT_SECONDS": "60",
         "KANNEL_RATE_PER_SECOND": "50", "NOTIFICATIONS_BASE_URL": f"http://127.0.0.1:{api_port}",
         "NOTIFICATIONS_STUCK_SECONDS": str(STUCK_SECONDS), "SMTP_TIMEOUT_SECONDS": "60",
+        "KANNEL_MO_SECRET": MO_SECRET,
     }
     for system in run_system("postgresql", overrides=overrides):
         # The notifications API where Kannel's delivery reports arrive.
@@ -271,10 +283,25 @@ def test_sms_worker_killed_after_the_provider_call(system, db, retreat, gateway)
         gate.released.set()
     [row] = wait_status(system, db, phone, {"delivered"})
     wait_for(lambda: kannel_sent(kannel) == before + 1, 10, message="Kannel sent it")
-    import time
     time.sleep(STUCK_SECONDS + 1)  # long past "stuck": still one SMS
     assert kannel_sent(kannel) == before + 1 and rows(db, phone)[0]["attempts"] == 1
     assert rows(db, phone)[0]["status"] == "delivered"
+
+
+# ------------------------------------------------------------------------------------------ two-way SMS
+def test_a_reply_by_sms_confirms_through_the_running_system(system, db, retreat, gateway):
+    kannel, _ = gateway
+    phone = "+6281311110007"
+    invited = invite(system, retreat, "198001012005011007", phone="081311110007")
+    wait_status(system, db, phone, {"delivered"})  # the invitation SMS
+    kannel.send_from_handset("6281311110007", "YA insya Allah")
+    wait_for(lambda: system.api("registration", "get", f"/api/v1/registrations/{invited['id']}")
+             .get_json()["status"] == "confirmed", 45, message="registration confirmed by the SMS reply")
+    wait_for(lambda: len(rows(db, phone)) == 2, 30, message="the answer SMS")
+    found = wait_status(system, db, phone, {"delivered"})
+    assert [r["kind"] for r in found] == ["invitation", "sms_reply"]  # the answer, no confirmation SMS as well
+    time.sleep(1)
+    assert len(rows(db, phone)) == 2
 
 
 def _waiting_on_a_lock(db) -> bool:
