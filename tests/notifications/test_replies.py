@@ -215,3 +215,18 @@ def test_a_reply_registration_applied_nothing_for_is_answered_later(ctx, db, mo,
     answers = {n.id: n.body_text for n in reply_sms(db)}
     assert len(answers) == 2 and "belum dapat kami catat" in answers.pop(late.id)
     assert "Kehadiran Anda pada Retret Pejabat Struktural Kota Malang 2025 telah kami catat" in answers.popitem()[1]
+
+
+@pytest.mark.parametrize("sender, text", [
+    ("+", "HADIR"), ("0", "YA"), ("62", "TIDAK"), ("+62812345678901234567", "HADIR"), ("🙂", "HADIR"),
+    ("081234567890", "Hadir 🙏 insya Allah"), ("081234567890", "TIDAK — sakit ✓"), ("081234567890", "x" * 2000),
+])
+def test_odd_replies_never_fail(db, mo, retreat_open, sender, text):
+    retreat_open()
+    answer = mo(sender, text)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["outcome"] in replies.OUTCOMES
+
+
+def test_an_overlong_text_is_422(mo):
+    assert_problem(mo(PHONE, "x" * 2001), 422, field="text")
