@@ -230,3 +230,15 @@ def test_odd_replies_never_fail(db, mo, retreat_open, sender, text):
 
 def test_an_overlong_text_is_422(mo):
     assert_problem(mo(PHONE, "x" * 2001), 422, field="text")
+
+
+def test_how_to_is_sent_once_a_day_so_an_auto_reply_cannot_ping_pong(db, mo, retreat_open, frozen_clock):
+    retreat_open()
+    for text in ("Maaf, saya sedang rapat", "Maaf, saya sedang rapat", "halo"):
+        assert mo("081399998888", text).get_json()["outcome"] == "not_understood"
+    assert len(reply_sms(db)) == 1
+    frozen_clock.advance(hours=25)
+    mo("081399998888", "Maaf, saya sedang rapat")
+    assert len(reply_sms(db)) == 2
+    mo("081234567890", "halo")  # another sender gets their own
+    assert len(reply_sms(db)) == 3

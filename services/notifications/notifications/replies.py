@@ -52,12 +52,20 @@ def receive_reply(sender: str, receiver: str | None, text: str, gateway_id: str 
                 "registration_id": decision.registration_id, "answer": parsed.answer, "reason": parsed.reason,
                 "received_at": now, "reply_id": reply.id, "retreat_id": retreat.retreat_id if retreat else None,
             }, retreat_id=retreat.retreat_id if retreat else None)
-        elif phone is not None:
+        elif phone is not None and replies.answers_back(decision.outcome, _how_to_sent(session, reply, now)):
             text_back = replies.answer_text(decision.outcome, retreat.title if retreat else None, parsed.answer)
             _answer(session, reply, phone, text_back, retreat)
         log.info("SMS reply received", extra={"reply_id": reply.id, "outcome": decision.outcome,
                                               "answer": parsed.answer})
         return {"reply_id": reply.id, "outcome": decision.outcome, "duplicate": False}
+
+
+def _how_to_sent(session: Session, reply: SmsReply, now: datetime) -> bool:
+    """Whether this sender got a "how to answer" SMS lately (another reply of theirs with such an outcome)."""
+    return session.scalar(select(SmsReply.id).where(
+        SmsReply.sender == reply.sender, SmsReply.id != reply.id,
+        SmsReply.outcome.in_(replies.HOW_TO_OUTCOMES), SmsReply.received_at > now - replies.HOW_TO_EVERY,
+    ).limit(1)) is not None
 
 
 def _phone(sender: str) -> str | None:

@@ -92,6 +92,19 @@ def decide(parsed: Parsed, candidates: list[Candidate]) -> Decision:
     return Decision(PENDING, chosen.registration_id)
 
 
+# Replies that only get "how to answer" back. A sender gets that at most once per HOW_TO_EVERY: a phone's automatic
+# reply ("sedang rapat") would otherwise ping-pong with ours forever, each round an SMS we pay for.
+HOW_TO_OUTCOMES = frozenset({NOT_UNDERSTOOD, NOT_MATCHED, NOT_ANSWERABLE, AMBIGUOUS})
+HOW_TO_EVERY = timedelta(hours=24)
+
+
+def answers_back(outcome: str, how_to_sent_recently: bool) -> bool:
+    """Whether a reply with this outcome is answered now (PENDING is answered once registration applied it)."""
+    if outcome == PENDING:
+        return False
+    return outcome not in HOW_TO_OUTCOMES or not how_to_sent_recently
+
+
 HOW_TO = ("Balas SMS undangan dengan HADIR (atau YA) bila Anda hadir, atau TIDAK diikuti alasan bila "
           "berhalangan. Anda juga dapat menjawab melalui tautan undangan.")
 
