@@ -197,3 +197,12 @@ def test_a_throttled_first_provider_hands_over_to_the_next(ctx, db, envelope, tw
     assert sending.send_due() == {"sent": 3}
     assert (len(first.requests), len(second.requests)) == (1, 2)
     assert sorted(r.provider for r in db.notifications()) == ["kannel", "kannel2", "kannel2"]
+
+
+@pytest.mark.parametrize("secret, env, message", [
+    ("has space", "development", "letters, digits"), ("a&b=c", "development", "letters, digits"),
+    ("short-secret", "production", "at least 16"),
+])
+def test_a_reply_secret_kannel_cannot_carry_is_refused_at_start_up(make_app, kannel_env, secret, env, message):
+    with pytest.raises(ConfigError, match=f"KANNEL_MO_SECRET .*{message}"):
+        make_app("notifications", APP_ENV=env, KANNEL_MO_SECRET=secret, KANNEL_DLR_SECRET="a-long-enough-dlr-secret")

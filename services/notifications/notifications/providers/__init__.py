@@ -4,6 +4,8 @@ priority order (`SMS_PROVIDERS`, failover on the next when one cannot send): Kan
 production, at start-up already: `check_startup`)."""
 from __future__ import annotations
 
+import re
+
 from retret.config import ConfigError
 
 from ..config import KANNEL_NAME, NotificationSettings, check_kannel
@@ -13,6 +15,7 @@ from .sms_kannel import KannelSmsProvider
 from .sms_log import LogSmsProvider
 
 KNOWN = "log, kannel, kannel2 ... kannel99"
+URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 def email_provider(settings: NotificationSettings) -> Provider:
@@ -43,5 +46,9 @@ def check_startup(settings: NotificationSettings) -> None:
     """What the API and the worker check before they start (ConfigError naming the setting): the SMS providers
     can be built (`log` is refused in production) and, in production, two-way SMS has its secret."""
     sms_providers(settings)
-    if settings.production and settings.mo_secret is not None and len(settings.mo_secret) < 16:
+    secret = settings.mo_secret
+    if secret is not None and not URL_SAFE.fullmatch(secret):
+        raise ConfigError("KANNEL_MO_SECRET may only hold letters, digits and - . _ ~ (Kannel puts it into the "
+                          "reply URL as it is)")
+    if settings.production and secret is not None and len(secret) < 16:
         raise ConfigError("KANNEL_MO_SECRET must be at least 16 characters when APP_ENV=production")
