@@ -6,6 +6,9 @@
 #   KANNEL_USERNAME, KANNEL_PASSWORD   the sendsms account (required)
 #   KANNEL_ADMIN_PASSWORD              admin interface password [random]
 #   KANNEL_SENDSMS_PORT [13013]  KANNEL_ADMIN_PORT [13000]  KANNEL_SMSBOX_PORT [13001]  KANNEL_FAKESMSC_PORT [10000]
+#   KANNEL_FAKESMSC_MO_PORT [10001]    the fake SMSC that only brings in replies (a test plays a handset there)
+#   KANNEL_MO_URL [http://notifications-api:5002/api/v1/providers/kannel/mo]  where replies from handsets go
+#   KANNEL_MO_SECRET [empty: replies are refused]  the notifications service's KANNEL_MO_SECRET (URL-safe)
 #   KANNEL_CONF_TEMPLATE [kannel.conf next to this script, or /etc/kannel/kannel.conf.template]
 #   KANNEL_RUN_DIR [/tmp/kannel]       where the rendered configuration is written
 #   KANNEL_BIN_DIR [/usr/sbin]  FAKESMSC [/usr/lib/kannel/test/fakesmsc]  KANNEL_LOG_LEVEL [1 = info]
@@ -18,6 +21,13 @@ export KANNEL_SENDSMS_PORT="${KANNEL_SENDSMS_PORT:-13013}"
 export KANNEL_ADMIN_PORT="${KANNEL_ADMIN_PORT:-13000}"
 export KANNEL_SMSBOX_PORT="${KANNEL_SMSBOX_PORT:-13001}"
 export KANNEL_FAKESMSC_PORT="${KANNEL_FAKESMSC_PORT:-10000}"
+export KANNEL_FAKESMSC_MO_PORT="${KANNEL_FAKESMSC_MO_PORT:-10001}"
+export KANNEL_MO_URL="${KANNEL_MO_URL:-http://notifications-api:5002/api/v1/providers/kannel/mo}"
+export KANNEL_MO_SECRET="${KANNEL_MO_SECRET:-}"
+if [[ ! "$KANNEL_MO_SECRET" =~ ^[A-Za-z0-9._~-]*$ ]]; then
+    echo "kannel: KANNEL_MO_SECRET may only hold letters, digits and - . _ ~ (it goes into a URL as it is)" >&2
+    exit 2
+fi
 export KANNEL_ADMIN_PASSWORD="${KANNEL_ADMIN_PASSWORD:-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}"
 KANNEL_BIN_DIR="${KANNEL_BIN_DIR:-/usr/sbin}"
 FAKESMSC="${FAKESMSC:-/usr/lib/kannel/test/fakesmsc}"

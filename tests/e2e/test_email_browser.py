@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from notifications.domain.messages import KINDS
+from notifications.domain.messages import TEMPLATED_KINDS
 from notifications.domain.samples import sample_values
 from notifications.templating import render_email
 from retret_testing.infra import REPO
@@ -61,7 +61,7 @@ def html_of(kind: str, language: str = "id") -> str:
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TEMPLATED_KINDS)
 def test_every_email_fits_a_phone_without_horizontal_scrolling(phone, kind, language):
     phone.set_content(html_of(kind, language), wait_until="load")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

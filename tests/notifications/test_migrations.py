@@ -33,7 +33,8 @@ def test_postgresql_schema_matches_the_models_and_0002_goes_down_and_up(database
     url = database_url("notifications")
     assert _diffs(url) == []
     command.downgrade(alembic_config(MIGRATIONS_DIR, url), "0001")
-    assert not {"sessions", "fanouts", "announcements", "message_templates"} & _tables(url)
+    assert not {"sessions", "fanouts", "announcements", "message_templates", "sms_rate_limits",
+                "sms_replies"} & _tables(url)
     upgrade(MIGRATIONS_DIR, url)
     assert _diffs(url) == []
 
@@ -42,4 +43,5 @@ def test_sqlite_schema_matches_the_models(tmp_path):
     url = f"sqlite:///{tmp_path / 'notifications.db'}"
     upgrade(MIGRATIONS_DIR, url)
     assert _diffs(url) == []
-    assert {"sessions", "fanouts", "announcements", "message_templates", "notifications"} <= _tables(url)
+    assert {"sessions", "fanouts", "announcements", "message_templates", "notifications", "sms_rate_limits",
+            "sms_replies"} <= _tables(url)

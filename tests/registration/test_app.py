@@ -80,13 +80,15 @@ def test_unknown_paths_and_methods_are_problems(client, admin):
 
 
 def test_registration_is_a_source_with_its_bus_tasks_moves_retreats_on_and_imports():
+    """A source, and the consumer of one event (sms.reply_received, two-way SMS)."""
     from registration import tasks
     from registration.context import context
-    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat"}
+    consumer = {"handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}
+    assert set(tasks.TASKS) == {"relay_outbox", "replay_events", "publish_heartbeat"} | consumer
     ours = {name for name in context.celery.tasks if name.startswith("registration.")}
     assert ours == {"registration.relay_outbox", "registration.replay_events", "registration.publish_heartbeat",
                     "registration.advance_retreats", "registration.import_registrations",
-                    "registration.resend_import_jobs"}
+                    "registration.resend_import_jobs"} | {f"registration.{name}" for name in consumer}
     assert tasks.import_registrations.queue.endswith("registration.bulk")
 
 

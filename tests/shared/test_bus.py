@@ -268,7 +268,8 @@ def test_reset_consumer_state_forgets_inbox_cursors_and_gaps(consumer):
 
 
 @pytest.mark.parametrize("service, expected", [
-    ("registration", {"relay_outbox", "replay_events", "publish_heartbeat"}),
+    ("registration", {"relay_outbox", "replay_events", "publish_heartbeat",  # and the consumer of sms.reply_received
+                      "handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
     ("reporting", {"handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),
     ("notifications", {"relay_outbox", "replay_events", "publish_heartbeat",
                        "handle_event", "handle_heartbeat", "handle_replay_finished", "request_replays"}),

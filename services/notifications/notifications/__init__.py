@@ -8,7 +8,11 @@ def create_app():
     from retret.http.app import create_base_app
 
     from .api import register_blueprints
+    from .config import load_settings
     from .context import context
+    from .providers import check_startup
+
+    check_startup(load_settings())  # a misconfiguration (the log provider in production) stops the start
 
     app, api = create_base_app(
         context.settings, "Retret — Notifications API",

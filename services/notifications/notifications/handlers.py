@@ -27,6 +27,7 @@ from .domain.attachments import AGENDA_FILENAME, BADGE_FILENAME, agenda_ics, att
 from .domain.messages import REGISTRATION_KINDS, choose_language, permit_view, registration_context
 from .messaging import message_official
 from .models import AgendaSession, Fanout, Recipient, Retreat
+from .replies import answer_applied
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +138,15 @@ def on_registration_event(session: Session, envelope: dict) -> None:
     names = {item["filename"] for item in attachments or ()}
     values = registration_context({**data, "badge_attached": BADGE_FILENAME in names,
                                    "agenda_attached": AGENDA_FILENAME in names}, language)
-    message_official(session, event_id=envelope["id"], kind=kind, official=data.get("official") or {},
-                     values=values, retreat_id=_str(data.get("retreat_id")),
-                     registration_id=_str(data.get("registration_id")), timezone=retreat.get("timezone"),
-                     attachments=attachments, language=language)
+    official, channels = data.get("official") or {}, None
+    if data.get("reply_id"):  # answered by SMS: the reply is answered instead of the usual SMS (one SMS, not two)
+        answer_applied(session, envelope["id"], data)
+        if not (official.get("email") or "").strip():
+            return
+        channels = ("email",)
+    message_official(session, event_id=envelope["id"], kind=kind, official=official, values=values,
+                     retreat_id=_str(data.get("retreat_id")), registration_id=_str(data.get("registration_id")),
+                     timezone=retreat.get("timezone"), attachments=attachments, language=language, channels=channels)
 
 
 def on_retreat_event(session: Session, envelope: dict) -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Mapping, Sequence
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from retret.queues import NOTIFICATIONS, queue_name
 from retret.rules.phone import PhoneError, normalize_phone
 
 from . import services, template_store
@@ -22,20 +20,7 @@ from .domain.messages import channels_for
 from .templating import TemplateError, render_email, render_sms
 
 log = logging.getLogger(__name__)
-NUDGE_FLAG = "notifications_send_nudge"
 NO_CONTACT = "no email and no phone number: nobody to send to"
-
-
-def _nudge_send(_session=None) -> None:
-    """Ask a worker to send now (after the commit), from the bus's background sender: beat scans anyway."""
-    context.bus.send_soon(f"{NOTIFICATIONS}.send_due", [], queue_name(NOTIFICATIONS))
-
-
-def nudge_after_commit(session: Session) -> None:
-    if session.info.get(NUDGE_FLAG):
-        return
-    session.info[NUDGE_FLAG] = True
-    sa_event.listen(session, "after_commit", _nudge_send, once=True)
 
 
 def message_official(session: Session, *, event_id: str, kind: str, official: Mapping, values: Mapping,
@@ -67,7 +52,7 @@ def message_official(session: Session, *, event_id: str, kind: str, official: Ma
         if row is not None:
             written += 1
             if nudge and row.status == lifecycle.CREATED:
-                nudge_after_commit(session)
+                services.nudge_after_commit(session)
     return written
 
 

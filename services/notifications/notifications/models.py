@@ -9,6 +9,10 @@
   it concerns); beat's scan turns a due row into one notification per recipient.
 - `Announcement`: a message an admin sent to a segment of a retreat (Idempotency-Key, audience, send_at).
 - `MessageTemplate`: a template saved by an admin, used instead of the shipped file.
+- `SmsRateLimit`: per rate-limited SMS provider, when its bucket is empty again (domain.rate_limit).
+- `SmsReply`: a reply an official sent by SMS (two-way SMS), what it was understood as and what came of it.
+- `Retreat`, `Recipient`: what the consumed events said about retreats and registrations (for reminders and
+  announcements); each part is only overwritten by an event that occurred later (events may arrive out of order).
 """
 from __future__ import annotations
 
@@ -202,4 +206,32 @@ class MessageTemplate(Base):
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SmsRateLimit(Base):
+    """Shared by every worker process through the database (never Redis: an SMS must not fail because Redis
+    is down); the row is locked while a slot is taken."""
+    __tablename__ = "sms_rate_limits"
+
+    provider: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SmsReply(Base):
+    """One SMS an official sent to the gateway (mobile-originated), as Kannel's sms-service handed it over."""
+    __tablename__ = "sms_replies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Kannel's own id of the message (%I): a callback Kannel repeats is the same reply.
+    gateway_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    sender: Mapped[str] = mapped_column(String(40), index=True)  # E.164 when it could be read as a phone
+    receiver: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(String(10))  # confirm | decline | None (not understood)
+    reason: Mapped[str | None] = mapped_column(Text)
+    registration_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # pending (handed to registration) | confirmed | declined | not_understood | not_matched | not_answerable
+    outcome: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

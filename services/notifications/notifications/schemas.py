@@ -8,6 +8,7 @@ from retret.http.pagination import PageArgs
 from .domain.delivery_reports import KANNEL_DLR_TYPES
 from .domain.lifecycle import STATUSES
 from .domain.messages import CHANNELS, KINDS
+from .domain.replies import OUTCOMES as REPLY_OUTCOMES
 
 
 class NotificationFilterArgs(Schema):
@@ -88,6 +89,7 @@ class UnreachableSchema(Schema):
     status = fields.String(metadata={"description": "The registration's status."})
     reason = fields.String(metadata={"enum": ["no_contact", "all_failed"], "description":
                                      "no_contact: neither email nor phone; all_failed: every message failed."})
+    messages = fields.Integer(metadata={"description": "Messages to this registration (all of them failed)."})
 
 
 class OfficialStatsSchema(Schema):
@@ -119,6 +121,29 @@ class KannelDlrArgs(Schema):
                        "SMSC, 16 rejected by the SMSC."})
     answer = fields.String(load_default=None, metadata={
         "description": "The SMSC's answer (%A), kept (shortened) in the history."})
+    provider = fields.String(load_default="kannel", validate=validate.Regexp(r"^kannel(?:[2-9]|[1-9][0-9])?$"),
+                             metadata={"description": "Which Kannel of SMS_PROVIDERS sent it (kannel, kannel2, ...)."})
+
+
+class KannelMoArgs(Schema):
+    secret = fields.String(load_default=None, metadata={
+        "description": "KANNEL_MO_SECRET, as put in the sms-service's get-url (checked first: 403 if wrong)."})
+    from_ = fields.String(required=True, data_key="from", validate=validate.Length(min=1, max=40), metadata={
+        "description": "The sender's number (%p): 62…, +62… or 08…."})
+    to = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
+        "description": "The number the reply was sent to (%P)."})
+    text = fields.String(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "The reply's text (%a)."})
+    id = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "Kannel's id of the message (%I): the same id handed over twice is taken once."})
+
+
+class MoAnswerSchema(Schema):
+    reply_id = fields.String(metadata={"format": "uuid"})
+    outcome = fields.String(metadata={"enum": list(REPLY_OUTCOMES), "description":
+        "pending: handed to registration; already: nothing to change; otherwise why it was not applied (the "
+        "sender gets an SMS saying how to answer)."})
+    duplicate = fields.Boolean(metadata={"description": "The gateway handed this reply over before."})
 
 
 class DlrAnswerSchema(Schema):

@@ -7,11 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import event as sa_event, func, select
 from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.db import insert_ignore
+from retret.queues import NOTIFICATIONS, queue_name
 from retret.timezones import DEFAULT_TIMEZONE, in_zone
 from retret.tracing import current_trace_id, traced
 from retret.http.errors import ApiError
@@ -23,6 +24,23 @@ from .domain.messages import CHANNELS, idempotency_key, message_id
 from .models import Notification, NotificationStatus, Recipient
 
 log = logging.getLogger(__name__)
+
+NUDGE_FLAG = "notifications_send_nudge"
+
+
+def _nudge_send(_session=None) -> None:
+    """Ask a worker to send now (after the commit), from the bus's background sender: beat scans anyway."""
+    context.bus.send_soon(f"{NOTIFICATIONS}.send_due", [], queue_name(NOTIFICATIONS))
+
+
+def nudge_after_commit(session: Session) -> None:
+    """Ask for a send once the session commits (at most once per session): the message waits for no scan."""
+    if session.info.get(NUDGE_FLAG):
+        return
+    session.info[NUDGE_FLAG] = True
+    sa_event.listen(session, "after_commit", _nudge_send, once=True)
+
+
 MAX_ERROR = 1000
 
 
@@ -61,11 +79,13 @@ def create_notification(
 
 
 def change_status(session: Session, notification: Notification, status: str, *, detail: str | None = None,
-                  error: str | None = None, now: datetime | None = None, **changes: Any) -> bool:
-    """Move a message to `status` if its lifecycle allows it (final states never move); with history and event.
+                  error: str | None = None, now: datetime | None = None, resend: bool = False,
+                  **changes: Any) -> bool:
+    """Move a message to `status` if its lifecycle allows it (final states never move, but for a person's
+    `resend`); with history and event.
 
     `changes` are further column values (attempts, due_at, provider, ...). Returns whether it moved."""
-    if not lifecycle.can_transition(notification.status, status):
+    if not lifecycle.can_transition(notification.status, status, resend=resend):
         log.info("status change refused", extra={
             "notification_id": notification.id, "from": notification.status, "to": status})
         return False
@@ -96,6 +116,28 @@ def _short(text: str | None) -> str | None:
     if text is None:
         return None
     return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
+
+
+def resend(notification_id: str, requested_by: str) -> dict:
+    """A person sends a failed message again: due now as a new attempt, with its own history entry (the same
+    Message-ID for an email). Only technical-failure and permanent-failure messages; others → 409."""
+    _check_uuid(notification_id)
+    with context.bus.unit_of_work() as session:
+        n = session.get(Notification, notification_id, with_for_update=True)
+        if n is None:
+            raise _not_found()
+        if not lifecycle.can_resend(n.status):
+            raise ApiError(409, f"Hanya pesan berstatus technical-failure atau permanent-failure yang dapat dikirim "
+                                f"ulang; status pesan ini {n.status}.", code="not_resendable")
+        if not n.body_text:  # its template failed: nothing to send until the template is fixed
+            raise ApiError(409, "Pesan ini tidak memiliki isi (templatnya gagal); perbaiki templat, lalu kirim "
+                                "pesan baru.", code="not_resendable")
+        with traced(n.trace_id):
+            change_status(session, n, lifecycle.CREATED, resend=True, now=clock.now(), due_at=clock.now(),
+                          detail=f"resend requested by {requested_by} after {n.status}: {n.error or '-'}")
+        nudge_after_commit(session)
+        session.flush()
+        return notification_view(n)
 
 
 # ---------------------------------------------------------------------------------------------- reports
@@ -170,11 +212,15 @@ def list_notifications(args: Mapping[str, Any]) -> dict:
         return {"items": [notification_view(n) for n in rows], "next_cursor": next_cursor}
 
 
-def get_notification(notification_id: str) -> dict:
+def _check_uuid(notification_id: str) -> None:
     try:
         uuid.UUID(notification_id)
     except ValueError:
         raise _not_found() from None
+
+
+def get_notification(notification_id: str) -> dict:
+    _check_uuid(notification_id)
     with context.db.session() as session:
         n = session.get(Notification, notification_id)
         if n is None:
@@ -219,30 +265,34 @@ UNREACHABLE_LIMIT = 500
 ACTIVE_STATUSES = ("invited", "confirmed", "waitlisted")
 
 
+FAILED = (lifecycle.PERMANENT_FAILURE, lifecycle.TECHNICAL_FAILURE)
+
+
 def _officials_stats(session: Session, retreat_id: str | None) -> dict:
     """Officials with an open registration lacking a channel, and those nobody reached: no contact at all, or
-    messages that all ended in a failure (none sent or delivered)."""
-    recipients = select(Recipient).where(Recipient.status.in_(ACTIVE_STATUSES))
+    every message to them failed (one still on its way is not unreached yet)."""
+    failed = func.count().filter(Notification.status.in_(FAILED))
+    per_registration = (select(Notification.registration_id, func.count().label("total"), failed.label("failed"))
+                        .where(Notification.registration_id.is_not(None))
+                        .group_by(Notification.registration_id).subquery())
+    stmt = (select(Recipient, per_registration.c.total, per_registration.c.failed)
+            .outerjoin(per_registration, per_registration.c.registration_id == Recipient.registration_id)
+            .where(Recipient.status.in_(ACTIVE_STATUSES))
+            .order_by(Recipient.retreat_id, Recipient.name, Recipient.registration_id))
     if retreat_id is not None:
-        recipients = recipients.where(Recipient.retreat_id == str(retreat_id))
-    rows = session.execute(recipients.order_by(Recipient.retreat_id, Recipient.name)).scalars().all()
-    reached = set(session.execute(select(Notification.registration_id).where(
-        Notification.status.in_((lifecycle.SENT, lifecycle.DELIVERED)),
-        Notification.registration_id.in_([r.registration_id for r in rows]))).scalars())
-    failed = set(session.execute(select(Notification.registration_id).where(
-        Notification.status.in_((lifecycle.PERMANENT_FAILURE, lifecycle.TECHNICAL_FAILURE)),
-        Notification.registration_id.in_([r.registration_id for r in rows]))).scalars())
+        stmt = stmt.where(Recipient.retreat_id == str(retreat_id))
+    rows = session.execute(stmt).all()
     unreachable = []
-    for r in rows:
+    for r, total, failed_count in rows:
         no_contact = not (r.email or "").strip() and not (r.phone or "").strip()
-        if no_contact or (r.registration_id in failed and r.registration_id not in reached):
+        if no_contact or (total and total == failed_count):
             unreachable.append({"registration_id": r.registration_id, "retreat_id": r.retreat_id, "nip": r.nip,
-                                "name": r.name, "status": r.status,
+                                "name": r.name, "status": r.status, "messages": total or 0,
                                 "reason": "no_contact" if no_contact else "all_failed"})
     return {
         "total": len(rows),
-        "without_email": sum(1 for r in rows if not (r.email or "").strip()),
-        "without_phone": sum(1 for r in rows if not (r.phone or "").strip()),
+        "without_email": sum(1 for r, *_ in rows if not (r.email or "").strip()),
+        "without_phone": sum(1 for r, *_ in rows if not (r.phone or "").strip()),
         "unreachable_total": len(unreachable),
         "unreachable": unreachable[:UNREACHABLE_LIMIT],
     }

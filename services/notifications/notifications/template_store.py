@@ -17,7 +17,7 @@ from retret.http.errors import ApiError
 from .context import context
 from .domain import sms
 from .domain.formatting import LANGUAGES
-from .domain.messages import CHANNELS, KINDS
+from .domain.messages import CHANNELS, TEMPLATED_KINDS
 from .domain.samples import sample_values
 from .models import MessageTemplate
 from .templating import PARTS, TemplateError, file_source, placeholders, render_email, render_sms, \
@@ -34,14 +34,14 @@ CACHE_FLAG = "notifications_template_sources"
 
 def parse_key(key: str) -> tuple[str, str, str]:
     parts = key.split(".")
-    if len(parts) != 3 or parts[0] not in KINDS or parts[1] not in CHANNELS or parts[2] not in LANGUAGES:
+    if len(parts) != 3 or parts[0] not in TEMPLATED_KINDS or parts[1] not in CHANNELS or parts[2] not in LANGUAGES:
         raise ApiError(404, f"Templat {key!r} tidak dikenal: gunakan <jenis>.<kanal>.<bahasa>, "
                             "misalnya confirmation.email.id.", code="template_not_found")
     return parts[0], parts[1], parts[2]
 
 
 def all_keys() -> list[str]:
-    return [f"{k}.{c}.{lang}" for k in KINDS for c in CHANNELS for lang in LANGUAGES]
+    return [f"{k}.{c}.{lang}" for k in TEMPLATED_KINDS for c in CHANNELS for lang in LANGUAGES]
 
 
 # ---------------------------------------------------------------------------------------------- reading

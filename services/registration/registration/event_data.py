@@ -42,13 +42,14 @@ def participant_invited(registration: Registration, invitation_url: str) -> dict
     }
 
 
-def registration_status(registration: Registration, invitation_url: str | None, badge_code: str | None = None) -> dict:
+def registration_status(registration: Registration, invitation_url: str | None, badge_code: str | None = None,
+                        reply_id: str | None = None) -> dict:
     return {
         "registration_id": registration.id, "retreat_id": registration.retreat_id, "status": registration.status,
         "reason": registration.reason, "official": official_data(registration.official),
         "retreat": retreat_brief(registration.retreat), "invitation_url": invitation_url,
         "shirt_size": registration.shirt_size, "health_notes": registration.health_notes,
-        "emergency_contact": registration.emergency_contact, "badge_code": badge_code,
+        "emergency_contact": registration.emergency_contact, "badge_code": badge_code, "reply_id": reply_id,
     }
 
 

@@ -129,6 +129,9 @@ class RegistrationStatusData(Schema):
     emergency_contact = fields.String(allow_none=True)
     # The code on the official's QR badge (confirmed registrations only): for the confirmation message's badge.
     badge_code = fields.String(allow_none=True)
+    # Set when the official answered by SMS (sms.reply_received): notifications answers that reply by SMS
+    # instead of sending the usual confirmation SMS.
+    reply_id = fields.UUID(allow_none=True, load_default=None)
 
 
 class AttendanceData(Schema):
@@ -172,6 +175,16 @@ class NotificationStatusData(Schema):
     attempts = fields.Integer(required=True)
     error = fields.String(allow_none=True)
     provider = fields.String(allow_none=True)
+
+
+class SmsReplyData(Schema):
+    """An official answered an invitation by SMS (two-way SMS); registration applies it like the link."""
+    registration_id = fields.UUID(required=True)
+    answer = fields.String(required=True, validate=validate.OneOf(("confirm", "decline")))
+    reason = fields.String(allow_none=True)
+    received_at = fields.AwareDateTime(required=True)
+    reply_id = fields.UUID(required=True)
+    retreat_id = fields.UUID(allow_none=True, load_default=None)
 
 
 @dataclass(frozen=True)
@@ -218,7 +231,7 @@ _REG_STATUS = {
     "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "status": "confirmed", "reason": None,
     "official": _OFFICIAL, "retreat": _BRIEF, "invitation_url": _INVITATION_URL, "shirt_size": "L",
     "health_notes": None, "emergency_contact": "Siti (istri) 081298765432",
-    "badge_code": "InN4Y1FfN2RhM0tSdU5YLUIi.Zk1h2b3c4d5e6f7g8h9i0jKlMnOpQrS",
+    "badge_code": "InN4Y1FfN2RhM0tSdU5YLUIi.Zk1h2b3c4d5e6f7g8h9i0jKlMnOpQrS", "reply_id": None,
 }
 _PERMIT = {
     "permit_id": "3c2b1a09-8f7e-4d6c-9b5a-493827161501", "registration_id": REGISTRATION_ID,
@@ -275,6 +288,10 @@ def _types() -> list[EventType]:
     ]
     out.append(EventType("group.assigned", reg, GroupAssignedData, {
         "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "group": "Peleton 3", "room": "Barak B-12"}))
+    out.append(EventType("sms.reply_received", NOTIFICATIONS, SmsReplyData, {
+        "registration_id": REGISTRATION_ID, "answer": "decline", "reason": "Tugas dinas ke Jakarta",
+        "received_at": "2025-05-10T02:15:00+00:00", "reply_id": "2b3c4d5e-6f70-4182-9394-a5b6c7d8e9f0",
+        "retreat_id": RETREAT_ID}))
     out.append(EventType("notification.status_changed", NOTIFICATIONS, NotificationStatusData, {
         "notification_id": "6e5d4c3b-2a19-4876-9543-210fedcba941", "registration_id": REGISTRATION_ID,
         "retreat_id": RETREAT_ID, "channel": "email", "kind": "invitation", "status": "sent", "attempts": 1,

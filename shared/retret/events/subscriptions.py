@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from ..queues import NOTIFICATIONS, REPORTING
+from ..queues import NOTIFICATIONS, REGISTRATION, REPORTING
 from .catalogue import CATALOGUE, event_type
 
 
@@ -31,6 +31,8 @@ SUBSCRIPTIONS: dict[str, Subscription] = {
         _types("retreat.", "session.", "participant.", "registration.", "permit.", "group."),
         personal_data=True,
     ),
+    # Two-way SMS: the one event registration consumes (it applies the reply like the invitation link).
+    REGISTRATION: Subscription(REGISTRATION, frozenset({"sms.reply_received"}), personal_data=False),
     REPORTING: Subscription(
         REPORTING,
         _types("retreat.", "session.", "speaker.", "participant.", "registration.", "attendance.", "permit.",

@@ -19,3 +19,14 @@ def responses_close_at(ends_on: date, timezone: str | None, response_deadline: d
     if response_deadline is not None and response_deadline < end_of_last_day:
         return response_deadline
     return end_of_last_day
+
+
+# Who may answer, and while the retreat is in which state (registration applies it; notifications checks it before
+# it hands an SMS reply over).
+OPEN_RETREAT_STATUSES = ("published", "running")
+ANSWERABLE_STATUSES = ("invited", "confirmed", "declined")
+
+
+def can_respond(registration_status: str, retreat_status: str, now: datetime, closes_at: datetime) -> bool:
+    return (retreat_status in OPEN_RETREAT_STATUSES and registration_status in ANSWERABLE_STATUSES
+            and now < closes_at)

@@ -43,12 +43,14 @@ def require_kannel() -> None:
 class KannelGateway:
     """One gateway (three processes in their own session, stopped together)."""
 
-    def __init__(self, username: str = "retret", password: str = "rahasia-kannel", run_dir: str | None = None):
+    def __init__(self, username: str = "retret", password: str = "rahasia-kannel", run_dir: str | None = None,
+                 mo_url: str = "http://127.0.0.1:9/api/v1/providers/kannel/mo", mo_secret: str = ""):
         self.username, self.password = username, password
+        self.mo_url, self.mo_secret = mo_url, mo_secret  # where replies from handsets go (two-way SMS)
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="retret-kannel-"))
         self._own_dir = run_dir is None
         self.sendsms_port, self.admin_port = free_port(), free_port()
-        self.smsbox_port, self.fakesmsc_port = free_port(), free_port()
+        self.smsbox_port, self.fakesmsc_port, self.fakesmsc_mo_port = free_port(), free_port(), free_port()
         self.admin_password = "admin-" + os.urandom(6).hex()
         self.proc: subprocess.Popen | None = None
         self._log = None
@@ -68,7 +70,9 @@ class KannelGateway:
         return dict(os.environ, KANNEL_USERNAME=self.username, KANNEL_PASSWORD=self.password,
                     KANNEL_RUN_DIR=str(self.run_dir), KANNEL_SENDSMS_PORT=str(self.sendsms_port),
                     KANNEL_ADMIN_PORT=str(self.admin_port), KANNEL_SMSBOX_PORT=str(self.smsbox_port),
-                    KANNEL_FAKESMSC_PORT=str(self.fakesmsc_port), KANNEL_ADMIN_PASSWORD=self.admin_password)
+                    KANNEL_FAKESMSC_PORT=str(self.fakesmsc_port), KANNEL_ADMIN_PASSWORD=self.admin_password,
+                    KANNEL_FAKESMSC_MO_PORT=str(self.fakesmsc_mo_port), KANNEL_MO_URL=self.mo_url,
+                    KANNEL_MO_SECRET=self.mo_secret)
 
     def start(self, timeout: float = 20.0) -> "KannelGateway":
         self._log = open(self.log_path, "wb")
@@ -110,6 +114,31 @@ class KannelGateway:
         except (OSError, urllib.error.URLError):
             return False
         return True
+
+    def replies_received(self) -> int:
+        """How many handset messages bearerbox took in on the replies-only SMSC (its status page)."""
+        for line in (self.status() or "").splitlines():
+            if line.strip().startswith("REPLIES[") and "rcvd: sms " in line:
+                return int(line.split("rcvd: sms ", 1)[1].split()[0])
+        return 0
+
+    def send_from_handset(self, sender: str, text: str, receiver: str = "1234", timeout: float = 15.0) -> None:
+        """A handset sends `text`: a fakesmsc on the replies-only SMSC hands one MO message to bearerbox (fakesmsc
+        stays connected after its message, so it is stopped once bearerbox counted the message)."""
+        before = self.replies_received()
+        command = [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(self.fakesmsc_mo_port), "-m", "1",
+                   f"{sender} {receiver} text {text}"]
+        with open(self.run_dir / "handset.log", "ab") as log:
+            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                deadline = time.monotonic() + timeout
+                while self.replies_received() <= before:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"bearerbox did not take the handset's message:\n{self.log_text()}")
+                    time.sleep(0.05)
+            finally:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=5)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

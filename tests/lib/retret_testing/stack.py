@@ -105,6 +105,20 @@ class Stack:
             wait_for(lambda: b"ready." in open(log_path, "rb").read()[offset:], 60,
                      message=f"{service} worker restarted\n{self.logs()}")
 
+    def kill(self, service: str) -> None:
+        """SIGKILL a worker and its pool children (no warm shutdown, nothing recorded)."""
+        proc = self.procs[service]
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+
+    def restart(self, service: str) -> None:
+        """Start a stopped or killed worker again (with the stack's environment as it is now) and wait until ready."""
+        log_path = os.path.join(self.tmp, f"{service}.log")
+        offset = os.path.getsize(log_path)
+        self.start_worker(service)
+        wait_for(lambda: b"ready." in open(log_path, "rb").read()[offset:], 60,
+                 message=f"{service} worker restarted\n{self.logs()}")
+
     def queue(self, service: str) -> str:
         return f"{self.env['CELERY_QUEUE_PREFIX']}{service}"
 

@@ -40,12 +40,24 @@ BACKOFF_SECONDS = (30, 120, 600, 1800, 7200)
 MAX_ATTEMPTS = 6
 
 
+# A person may send a failed message again (POST /notifications/{id}/resend): it becomes due as a new attempt.
+# The only way out of permanent-failure: a person decided, not a report.
+RESENDABLE = frozenset({TECHNICAL_FAILURE, PERMANENT_FAILURE})
+
+
+def can_resend(status: str) -> bool:
+    return status in RESENDABLE
+
+
 def is_final(status: str) -> bool:
     return status in FINAL
 
 
-def can_transition(current: str, new: str) -> bool:
-    """Whether a message in `current` may move to `new` (unknown statuses never move)."""
+def can_transition(current: str, new: str, resend: bool = False) -> bool:
+    """Whether a message in `current` may move to `new` (unknown statuses never move); `resend`: a person asked
+    to send a failed message again (→ created)."""
+    if resend:
+        return new == CREATED and can_resend(current)
     return new in TRANSITIONS.get(current, frozenset())
 
 

@@ -13,11 +13,15 @@ from .formatting import LANGUAGES, format_closing, format_date, format_date_rang
     format_datetime, format_time, timezone_label
 
 CHANNELS = ("email", "sms")
-KINDS = (
+# Kinds written from templates (email and SMS, each language); the answer to an SMS reply is the one kind that
+# is not: its few fixed sentences live with the two-way SMS rules (domain/replies.py).
+TEMPLATED_KINDS = (
     "invitation", "promotion", "response_reminder", "confirmation", "declined", "cancelled", "waitlisted",
     "retreat_rescheduled", "retreat_cancelled", "session_rescheduled", "session_cancelled", "permit_approved",
     "permit_rejected", "group_assigned", "retreat_tomorrow", "session_reminder", "announcement",
 )
+SMS_REPLY = "sms_reply"
+KINDS = (*TEMPLATED_KINDS, SMS_REPLY)
 
 # Event type → message kind (to the official the event is about). An invitation after a waitlist is a promotion.
 REGISTRATION_KINDS = {

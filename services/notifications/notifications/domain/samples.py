@@ -8,7 +8,7 @@ from datetime import date
 from retret.events.catalogue import CATALOGUE
 
 from .formatting import format_date_range
-from .messages import KINDS, permit_view, registration_context, session_view
+from .messages import TEMPLATED_KINDS, permit_view, registration_context, session_view
 
 _EVENT_OF = {
     "invitation": "participant.invited", "promotion": "participant.invited", "confirmation": "registration.confirmed",
@@ -19,7 +19,7 @@ _EVENT_OF = {
 
 def sample_values(kind: str, language: str = "id") -> dict:
     """Every value a template of `kind` is given, with sample contents (dates written in `language`)."""
-    if kind not in KINDS:
+    if kind not in TEMPLATED_KINDS:
         raise KeyError(kind)
     data = copy.deepcopy(CATALOGUE[_EVENT_OF.get(kind, "registration.confirmed")].sample)
     data.setdefault("invitation_url", CATALOGUE["participant.invited"].sample["invitation_url"])

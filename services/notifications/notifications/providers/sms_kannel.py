@@ -25,16 +25,18 @@ from ..domain.delivery_reports import DLR_MASK_ALL
 from .base import SENT, TECHNICAL, TEMPORARY, OutgoingMessage, SendResult
 
 log = logging.getLogger(__name__)
-NAME = "kannel"
 DLR_PATH = "/api/v1/providers/kannel/dlr"
 MAX_ANSWER = 200
 CONNECT_TIMEOUT = 3.0
 _ERRNO = re.compile(r"\[Errno -?\d+\][^'\")]*")
 
 
-def dlr_url(base_url: str, secret: str, notification_id: str, attempt: int) -> str:
-    """The dlr-url for one attempt; `%d` and `%A` are left for Kannel to fill in."""
-    fixed = urlencode({"secret": secret, "id": notification_id, "attempt": attempt}, quote_via=quote)
+def dlr_url(base_url: str, secret: str, notification_id: str, attempt: int, provider: str = "kannel") -> str:
+    """The dlr-url for one attempt through `provider`; `%d` and `%A` are left for Kannel to fill in."""
+    query = {"secret": secret, "id": notification_id, "attempt": attempt}
+    if provider != "kannel":  # the first Kannel's URLs stay as they were
+        query["provider"] = provider
+    fixed = urlencode(query, quote_via=quote)
     return f"{base_url.rstrip('/')}{DLR_PATH}?{fixed}&status=%d&answer=%A"
 
 
@@ -44,7 +46,8 @@ def sendsms_params(message: OutgoingMessage, settings: KannelSettings, sender_id
         "to": message.recipient.strip(), "text": message.body_text, "charset": "UTF-8",
         "coding": "0" if sms.is_gsm7(message.body_text) else "2",
         "dlr-mask": str(DLR_MASK_ALL),
-        "dlr-url": dlr_url(settings.base_url, settings.dlr_secret or "", message.notification_id, message.attempts),
+        "dlr-url": dlr_url(settings.base_url, settings.dlr_secret or "", message.notification_id, message.attempts,
+                           settings.name),
     }
     return params
 
@@ -72,12 +75,13 @@ def _answer(response: requests.Response) -> str:
 
 
 class KannelSmsProvider:
-    name = NAME
     channel = "sms"
 
     def __init__(self, settings: KannelSettings, sender_id: str):
         self.settings = settings
         self.sender_id = sender_id
+        self.name = settings.name  # kannel, kannel2, ...: the history says which gateway sent it
+        self.rate_per_second = settings.rate_per_second
 
     @property
     def where(self) -> str:
@@ -91,11 +95,11 @@ class KannelSmsProvider:
                                     allow_redirects=False)
         except requests.RequestException as exc:
             if _never_sent(exc):
-                return SendResult(TEMPORARY, NAME, error=f"Kannel unreachable at {self.where}: {_reason(exc)}",
+                return SendResult(TEMPORARY, self.name, error=f"Kannel unreachable at {self.where}: {_reason(exc)}",
                                   provider_down=True)
             log.error("Kannel did not answer; the SMS may have gone out", extra={
                 "notification_id": message.notification_id, "error": _reason(exc)})
-            return SendResult(TECHNICAL, NAME, uncertain=True, provider_down=True,
+            return SendResult(TECHNICAL, self.name, uncertain=True, provider_down=True,
                               error=f"no answer from Kannel at {self.where} ({_reason(exc)}): the SMS may have "
                                     f"gone out; check before sending again")
         return self._result(response, message)
@@ -103,15 +107,16 @@ class KannelSmsProvider:
     def _result(self, response: requests.Response, message: OutgoingMessage) -> SendResult:
         code, answer = response.status_code, _answer(response)
         if 200 <= code < 300:
-            return SendResult(SENT, NAME, detail=f"Kannel {code}: {answer}")
+            return SendResult(SENT, self.name, detail=f"Kannel {code}: {answer}")
         if code in (401, 403):
-            log.error("Kannel refused the account: check KANNEL_USERNAME / KANNEL_PASSWORD",
-                      extra={"status": code, "answer": answer})
-            return SendResult(TECHNICAL, NAME, provider_down=True,
-                              error=f"Kannel {code}: {answer} (check KANNEL_USERNAME / KANNEL_PASSWORD)")
+            log.error("Kannel refused the account: check its USERNAME / PASSWORD settings",
+                      extra={"provider": self.name, "status": code, "answer": answer})
+            account = f"{self.settings.prefix}USERNAME / {self.settings.prefix}PASSWORD"
+            return SendResult(TECHNICAL, self.name, provider_down=True,
+                              error=f"Kannel {code}: {answer} (check {account})")
         if code >= 500:  # 503: bearerbox not reachable from smsbox, queue full, ...
-            return SendResult(TEMPORARY, NAME, error=f"Kannel {code}: {answer}", provider_down=True)
+            return SendResult(TEMPORARY, self.name, error=f"Kannel {code}: {answer}", provider_down=True)
         # Other 4xx (a refused number, a missing parameter) or a redirect (a wrong URL): a person checks.
         log.error("Kannel refused the message", extra={
             "notification_id": message.notification_id, "status": code, "answer": answer})
-        return SendResult(TECHNICAL, NAME, error=f"Kannel {code}: {answer}")
+        return SendResult(TECHNICAL, self.name, error=f"Kannel {code}: {answer}")

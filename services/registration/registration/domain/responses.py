@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import DomainError
-from .capacity import CANCELLED, CONFIRMED, DECLINED, INVITED, WAITLISTED
+from retret.rules.responses import OPEN_RETREAT_STATUSES
+from retret.rules.responses import can_respond  # noqa: F401  (the shared rule, used through this module)
 
-OPEN_RETREAT_STATUSES = ("published", "running")
-ANSWERABLE = (INVITED, CONFIRMED, DECLINED)
+from . import DomainError
+from .capacity import CANCELLED, CONFIRMED, DECLINED, WAITLISTED
 
 APPLY, NOOP = "apply", "noop"
 
 
 def is_open(now: datetime, closes_at: datetime) -> bool:
     return now < closes_at
-
-
-def can_respond(registration_status: str, retreat_status: str, now: datetime, closes_at: datetime) -> bool:
-    return (retreat_status in OPEN_RETREAT_STATUSES and registration_status in ANSWERABLE
-            and is_open(now, closes_at))
 
 
 def _check_answerable(registration_status: str, retreat_status: str) -> None:

@@ -1,5 +1,9 @@
-"""The official's side, through the invitation link: view, confirm, decline."""
+"""The official's side, through the invitation link (view, confirm, decline) or an SMS reply (sms.reply_received,
+applied with the same rules and events)."""
 from __future__ import annotations
+
+import logging
+from typing import Mapping
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +20,7 @@ from ..views import closes_at, invitation_registration_view, invitation_view
 from .common import count_active, get_registration, not_found
 from .registrations import promote_waitlist, record_status
 
+log = logging.getLogger(__name__)
 INVALID_LINK = "Tautan undangan tidak valid atau sudah diganti."
 FIELDS_ON_CONFIRM = ("shirt_size", "health_notes", "emergency_contact")
 
@@ -49,17 +54,7 @@ def confirm(token: str, data: dict) -> dict:
     """Confirm (again after a decline, while answers are open); a repeated confirm answers the same."""
     with context.bus.unit_of_work() as session:
         registration = _claimed(session, token, lock=True)
-        retreat = registration.retreat
-        decision = responses.decide_confirm(registration.status, retreat.status, clock.now(), closes_at(retreat))
-        if decision == responses.APPLY:
-            if registration.status == DECLINED:
-                _check_place_for(session, registration)
-            _answer(registration, CONFIRMED, reason=None)
-            for name in FIELDS_ON_CONFIRM:
-                if name in data:
-                    setattr(registration, name, data[name])
-            session.flush()
-            record_status(session, registration)
+        _confirm(session, registration, data)
         return invitation_registration_view(registration, _can_respond(registration))
 
 
@@ -67,16 +62,50 @@ def decline(token: str, data: dict) -> dict:
     """Decline (also after confirming, while answers are open); the freed place goes to the waitlist."""
     with context.bus.unit_of_work() as session:
         registration = _claimed(session, token, lock=True)
-        retreat = registration.retreat
-        decision = responses.decide_decline(registration.status, retreat.status, clock.now(), closes_at(retreat))
-        if decision == responses.APPLY:
-            old = registration.status
-            _answer(registration, DECLINED, reason=data.get("reason"))
-            session.flush()
-            record_status(session, registration)
-            if capacity.frees_place(old, DECLINED):
-                promote_waitlist(session, retreat)
+        _decline(session, registration, data)
         return invitation_registration_view(registration, _can_respond(registration))
+
+
+def _confirm(session: Session, registration: Registration, data: Mapping, reply_id: str | None = None) -> None:
+    retreat = registration.retreat
+    decision = responses.decide_confirm(registration.status, retreat.status, clock.now(), closes_at(retreat))
+    if decision == responses.APPLY:
+        if registration.status == DECLINED:
+            _check_place_for(session, registration)
+        _answer(registration, CONFIRMED, reason=None)
+        for name in FIELDS_ON_CONFIRM:
+            if name in data:
+                setattr(registration, name, data[name])
+        session.flush()
+        record_status(session, registration, reply_id)
+
+
+def _decline(session: Session, registration: Registration, data: Mapping, reply_id: str | None = None) -> None:
+    retreat = registration.retreat
+    decision = responses.decide_decline(registration.status, retreat.status, clock.now(), closes_at(retreat))
+    if decision == responses.APPLY:
+        old = registration.status
+        _answer(registration, DECLINED, reason=data.get("reason"))
+        session.flush()
+        record_status(session, registration, reply_id)
+        if capacity.frees_place(old, DECLINED):
+            promote_waitlist(session, retreat)
+
+
+def apply_sms_reply(session: Session, data: Mapping) -> None:
+    """sms.reply_received (inside the inbox transaction): the official answered by SMS; applied like the link.
+    A reply the rules refuse (answers closed, the retreat full again, ...) changes nothing: logged, and the
+    notifications service's pending reply gets no outcome (DESIGN §11)."""
+    reply_id = str(data["reply_id"])
+    try:
+        registration = get_registration(session, str(data["registration_id"]), lock=True)
+        if data["answer"] == "confirm":
+            _confirm(session, registration, {}, reply_id)
+        else:
+            _decline(session, registration, {"reason": data.get("reason")}, reply_id)
+    except (ApiError, DomainError) as exc:
+        log.warning("SMS reply not applied", extra={
+            "reply_id": reply_id, "registration_id": str(data["registration_id"]), "code": getattr(exc, "code", None)})
 
 
 def _answer(registration: Registration, status: str, reason: str | None) -> None:

@@ -30,11 +30,11 @@ def link_in_events(registration: Registration) -> str | None:
     return None if registration.status in (WAITLISTED, CANCELLED) else invitation_link(registration)
 
 
-def record_status(session: Session, registration: Registration) -> None:
-    """registration.<status> for the registration as it is now."""
+def record_status(session: Session, registration: Registration, reply_id: str | None = None) -> None:
+    """registration.<status> for the registration as it is now (`reply_id`: the official answered by SMS)."""
     badge = badge_code_of(registration) if registration.status == CONFIRMED else None  # the confirmation's QR
     context.bus.record(session, f"registration.{registration.status}",
-                       registration_status(registration, link_in_events(registration), badge),
+                       registration_status(registration, link_in_events(registration), badge, reply_id),
                        retreat_id=registration.retreat_id)
 
 
