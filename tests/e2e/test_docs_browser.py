@@ -2,34 +2,12 @@
 on a city hall's closed network): Swagger UI still renders each service's operations."""
 from __future__ import annotations
 
-import importlib.util
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from retret_testing.infra import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = [what for what, there in ((f"{CHROMIUM} (apt-get install chromium)", os.access(CHROMIUM, os.X_OK)),
-                                        ("playwright for Python", importlib.util.find_spec("playwright") is not None))
-               if not there]
-    if missing:
-        reason = "the browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("service", ["registration", "notifications", "reporting"])

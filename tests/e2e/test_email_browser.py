@@ -5,7 +5,6 @@ Screenshots of each kind are kept as test artifacts in var/artifacts/emails/<kin
 versioned; set EMAIL_ARTIFACTS_DIR to put them elsewhere, e.g. a CI artifact directory)."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -16,30 +15,10 @@ from notifications.domain.samples import sample_values
 from notifications.templating import render_email
 from retret_testing.infra import REPO
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTH = 390
 ARTIFACTS = Path(os.environ.get("EMAIL_ARTIFACTS_DIR") or Path(REPO) / "var" / "artifacts" / "emails")
 # As long as real links get (a signed token), and longer: nothing to break it at.
 LONG_URL = "https://retret.malangkota.go.id/portal/invitations/" + "eyJyIjoiMGY4ZSJ9" * 12 + ".c2lnbmF0dXJl" * 4
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = [what for what, ok in ((f"{CHROMIUM} (apt-get install chromium)", os.access(CHROMIUM, os.X_OK)),
-                                     ("playwright for Python", importlib.util.find_spec("playwright") is not None))
-               if not ok]
-    if missing:
-        reason = "the browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

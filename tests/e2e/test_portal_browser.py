@@ -3,8 +3,6 @@ the registration app served over HTTP, an invitation created through the API, it
 viewport, and the answer checked back through the API."""
 from __future__ import annotations
 
-import importlib.util
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -13,9 +11,6 @@ from retret import clock
 from retret.auth import issue_token
 from retret_testing.infra import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JWT_SECRET = "test-jwt-secret-at-least-32-bytes-long"
 SCREENSHOT = "/tmp/portal.png"
 
@@ -34,29 +29,6 @@ MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 def indonesian(day: date) -> str:
     return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
 
-
-def _missing() -> list[str]:
-    missing = []
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    if importlib.util.find_spec("playwright") is None:
-        missing.append("playwright for Python (pip install playwright)")
-    return missing
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = _missing()
-    if missing:
-        reason = "the browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ and uploads them when the network is back — the attendance then carries the tr
 device."""
 from __future__ import annotations
 
-import importlib.util
-import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,27 +13,7 @@ from retret.auth import issue_token
 from retret_testing.env import TEST_ENV
 from retret_testing.infra import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NAME = "Drs. Bambang <b>Sutrisno</b>, M.Si."  # markup in data must show as text
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = [what for what, ok in ((f"{CHROMIUM} (apt-get install chromium)", os.access(CHROMIUM, os.X_OK)),
-                                     ("playwright for Python", importlib.util.find_spec("playwright") is not None))
-               if not ok]
-    if missing:
-        reason = "the browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from notifications import handlers, messaging
+from notifications import messaging
 from notifications.handlers import HANDLERS
 from notifications.models import Recipient, Retreat
 from notifications.templating import TemplateError

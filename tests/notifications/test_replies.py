@@ -10,7 +10,6 @@ from notifications.domain import replies
 from notifications.domain.replies import Candidate, Parsed, decide, parse_reply
 from notifications.handlers import HANDLERS
 from notifications.models import SmsReply
-from retret import clock
 from retret.events.catalogue import CATALOGUE, event_type
 from retret_testing.http import assert_problem
 

@@ -56,7 +56,7 @@ def test_participant_invited_at_once_in_a_published_retreat(api):
     assert data["invitation_url"] == registration["invitation_url"]
     assert set(data["official"]) == OFFICIAL_KEYS and data["official"]["email"] == "pejabat1@malangkota.go.id"
     assert data["retreat"] == {"code": "RETRET-MLG-2025", "title": retreat["title"],
-                               "venue": "Poltekad, Karangploso", "timezone": "Asia/Jakarta",
+                               "venue": "Poltekad, Karangploso", "timezone": "Asia/Jakarta", "language": "id",
                                "starts_on": "2025-05-16", "ends_on": "2025-05-18", "response_deadline": None}
     assert api.registration(registration["id"])["invited_at"] is not None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Any, Mapping
+from typing import Mapping
 
 from sqlalchemy import func, select
 
@@ -25,20 +25,7 @@ from .domain.lifecycle import STATUSES
 from .domain.messages import CHANNELS
 from .models import Announcement, Fanout, Notification, Recipient, Retreat
 
-DEFAULT_STATUSES = ("invited", "confirmed")
 KEY_HEADER = "Idempotency-Key"
-
-
-def audience_clause(retreat_id: str, audience: Mapping[str, Any]) -> list:
-    """Conditions on Recipient: an audience key left out or empty does not filter, except `statuses`, which then
-    means invited and confirmed."""
-    clauses = [Recipient.retreat_id == retreat_id,
-               Recipient.status.in_(list(audience.get("statuses") or DEFAULT_STATUSES))]
-    for key, column in (("units", Recipient.unit_code), ("position_kinds", Recipient.position_kind),
-                        ("groups", Recipient.group)):
-        if audience.get(key):
-            clauses.append(column.in_(list(audience[key])))
-    return clauses
 
 
 def _request_hash(body: Mapping) -> str:
@@ -59,8 +46,8 @@ def create_announcement(key: str | None, body: Mapping, user: str | None) -> tup
             raise ApiError(404, "Retret tidak ditemukan.", code="retreat_not_found")
         now = clock.now()
         send_at = clock.as_utc(body["send_at"]) if body.get("send_at") else now
-        count = session.scalar(select(func.count()).select_from(Recipient).where(*audience_clause(retreat_id,
-                                                                                                 audience)))
+        audience_of = fanouts.audience_clause(retreat_id, audience)
+        count = session.scalar(select(func.count()).select_from(Recipient).where(*audience_of))
         new_id = insert_ignore(session, Announcement, dict(
             id=str(uuid.uuid4()), idempotency_key=key, request_hash=digest, retreat_id=retreat_id, audience=audience,
             channels=list(body["channels"]), subject=body["subject"], body=body["body"], send_at=send_at,

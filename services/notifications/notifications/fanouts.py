@@ -9,7 +9,7 @@ import uuid
 import zlib
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -164,6 +164,21 @@ def _fan_out_next() -> str | None:
         return row.outcome
 
 
+ANNOUNCEMENT_STATUSES = ("invited", "confirmed")  # an announcement's audience without statuses
+
+
+def audience_clause(retreat_id: str, audience: Mapping[str, Any]) -> list:
+    """Conditions on Recipient: an audience key left out or empty does not filter, except `statuses`, which then
+    means invited and confirmed."""
+    clauses = [Recipient.retreat_id == retreat_id,
+               Recipient.status.in_(list(audience.get("statuses") or ANNOUNCEMENT_STATUSES))]
+    for key, column in (("units", Recipient.unit_code), ("position_kinds", Recipient.position_kind),
+                        ("groups", Recipient.group)):
+        if audience.get(key):
+            clauses.append(column.in_(list(audience[key])))
+    return clauses
+
+
 def event_id_of(row: Fanout) -> str:
     """The event id of the messages a fan-out writes: another one each time the row is due at another time."""
     return str(uuid.uuid5(NAMESPACE, f"{row.id}@{clock.as_utc(row.due_at).isoformat()}"))
@@ -171,14 +186,12 @@ def event_id_of(row: Fanout) -> str:
 
 def _message_batch(session: Session, row: Fanout, retreat: Retreat) -> tuple[int, str | None]:
     """Messages to the next FANOUT_BATCH recipients after the row's cursor: (how many, the last one's id)."""
-    from . import announcements  # its own module imports this one
-
     agenda = session.get(AgendaSession, row.session_id) if row.session_id else None
     session_data = row.data.get("session") or (_session_dict(agenda) if agenda is not None else None)
     extra, channels = dict(days=row.data.get("days")), None
     if row.kind == "announcement":
         announcement = session.get(Announcement, row.data["announcement_id"])
-        stmt = select(Recipient).where(*announcements.audience_clause(row.retreat_id, announcement.audience))
+        stmt = select(Recipient).where(*audience_clause(row.retreat_id, announcement.audience))
         extra["announcement"], channels = {"subject": announcement.subject, "body": announcement.body}, \
             list(announcement.channels)
     else:

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.utils import secure_filename
 
-from retret.auth import ADMIN, OPERATOR, SECRETARIAT
+from retret.auth import OPERATOR, SECRETARIAT
 from retret.http.docs import problems, public, staff
 
 from ..badges import FORMATS
