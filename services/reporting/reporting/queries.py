@@ -1,15 +1,18 @@
 """Reads of the projection: turn rows into the plain facts `reporting.domain.summary` computes from."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.http.errors import ApiError
 
+from .domain.reach import MessageFacts, RosterFacts
 from .domain.summary import PermitFacts, RegistrationFacts, RetreatFacts, SessionFacts
 from .domain.values import as_uuid
-from .models import AgendaSession, Attendance, Permit, ProjectionRebuild, Registration, Retreat
+from .models import (
+    AgendaSession, Attendance, NotificationOutcome, Permit, ProjectionRebuild, Registration, Retreat,
+)
 
 REBUILD_ID = 1
 MAX_GAPS_LISTED = 1000
@@ -57,6 +60,32 @@ def retreat_facts(session: Session, retreat: Retreat) -> RetreatFacts:
     )
     return RetreatFacts(retreat_id=retreat.id, threshold=retreat.attendance_threshold, now=clock.now(),
                         sessions=sessions, registrations=registrations, attendance=attendance, permits=permits)
+
+
+def reach_facts(session: Session, retreat: Retreat) -> tuple[tuple[RosterFacts, ...], tuple[MessageFacts, ...]]:
+    """The roster (no contacts: reporting has none) and every message of one retreat: those naming it and those to
+    one of its registrations."""
+    registrations = select(Registration.registration_id).where(Registration.retreat_id == retreat.id)
+    roster = tuple(
+        RosterFacts(registration_id=r.registration_id, status=r.status, nip=r.nip, name=r.name,
+                    unit_code=r.unit_code, unit_name=r.unit_name)
+        for r in session.execute(
+            select(Registration.registration_id, Registration.status, Registration.nip, Registration.name,
+                   Registration.unit_code, Registration.unit_name)
+            .where(Registration.retreat_id == retreat.id)
+        )
+    )
+    messages = tuple(
+        MessageFacts(registration_id=m.registration_id, channel=m.channel, kind=m.kind, status=m.status,
+                     sequence=int(m.sequence or 0), error=m.error)
+        for m in session.execute(
+            select(NotificationOutcome.registration_id, NotificationOutcome.channel, NotificationOutcome.kind,
+                   NotificationOutcome.status, NotificationOutcome.sequence, NotificationOutcome.error)
+            .where(or_(NotificationOutcome.retreat_id == retreat.id,
+                       NotificationOutcome.registration_id.in_(registrations)))
+        )
+    )
+    return roster, messages
 
 
 def as_of(cursor_status: dict) -> dict[str, int]:

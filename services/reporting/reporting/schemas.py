@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from retret.events.catalogue import NOTIFICATION_STATUSES
+
 
 class RegistrationCountsSchema(Schema):
     total = fields.Integer(required=True)
@@ -39,6 +41,55 @@ class SummarySchema(Schema):
     registrations = fields.Nested(RegistrationCountsSchema, required=True)
     attendance = fields.Nested(AttendanceCountsSchema, required=True)
     certificates = fields.Nested(CertificateCountsSchema, required=True)
+    as_of = fields.Nested(AsOfSchema, required=True)
+
+
+# Keys are the status values themselves (`temporary-failure`, ...), hence a schema built from a dict.
+ChannelCountsSchema = Schema.from_dict(
+    {"total": fields.Integer(required=True),
+     **{status: fields.Integer(required=True) for status in NOTIFICATION_STATUSES}},
+    name="ChannelCounts",
+)
+
+
+class ChannelsSchema(Schema):
+    email = fields.Nested(ChannelCountsSchema, required=True)
+    sms = fields.Nested(ChannelCountsSchema, required=True)
+
+
+class KindCountsSchema(Schema):
+    total = fields.Integer(required=True)
+    delivered = fields.Integer(required=True, metadata={"description": "Delivery reported (SMS)."})
+    sent = fields.Integer(required=True, metadata={
+        "description": "Accepted by the provider, no delivery report (email never gets one)."})
+    pending = fields.Integer(required=True, metadata={"description": "created, sending or temporary-failure."})
+    failed = fields.Integer(required=True, metadata={"description": "permanent-failure or technical-failure."})
+
+
+class UnreachedSchema(Schema):
+    registration_id = fields.String(required=True)
+    nip = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    status = fields.String(required=True, metadata={"description": "invited | confirmed | waitlisted"})
+    reason = fields.String(required=True, metadata={
+        "description": "no_contact (the latest failure: the official had neither email nor phone) | all_failed"})
+    messages = fields.Integer(required=True)
+
+
+class UnreachedListSchema(Schema):
+    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(UnreachedSchema), required=True)
+
+
+class ReachSchema(Schema):
+    retreat_id = fields.String(required=True)
+    channels = fields.Nested(ChannelsSchema, required=True, metadata={
+        "description": "Messages per channel: total and one count per status."})
+    kinds = fields.Dict(keys=fields.String(), values=fields.Nested(KindCountsSchema), required=True)
+    unreached = fields.Nested(UnreachedListSchema, required=True, metadata={
+        "description": "Open registrations (invited, confirmed, waitlisted) every message to which failed."})
     as_of = fields.Nested(AsOfSchema, required=True)
 
 

@@ -1,4 +1,4 @@
-"""Reports of one retreat for the city secretariat: summary, by unit, by session."""
+"""Reports of one retreat for the city secretariat: summary, by unit, by session, who the messages reached."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,8 +10,8 @@ from retret.timezones import in_zone
 
 from .. import queries
 from ..context import context
-from ..domain import summary
-from ..schemas import SessionListSchema, SummarySchema, UnitListSchema
+from ..domain import reach, summary
+from ..schemas import ReachSchema, SessionListSchema, SummarySchema, UnitListSchema
 from .common import PREFIX, page_items
 
 blp = Blueprint("retreat_reports", __name__, url_prefix=f"{PREFIX}/retreats",
@@ -68,3 +68,16 @@ def get_sessions(retreat_id, **page):
 
 def _session_key(row: dict) -> list:
     return [row["starts_at"].isoformat(), row["session_id"]]
+
+
+@blp.route("/<uuid:retreat_id>/notifications")
+@staff(SECRETARIAT)
+@problems(NOT_FOUND)
+@blp.response(200, ReachSchema)
+def get_notifications(retreat_id):
+    """Messages per channel and status and per kind, and the officials nobody reached (no contact, or every
+    message failed)."""
+    with context.db.session() as session:
+        retreat = queries.get_retreat(session, str(retreat_id))
+        key, (roster, messages) = retreat.id, queries.reach_facts(session, retreat)
+    return reach.reach_report(key, roster, messages, queries.as_of(context.bus.cursor_status()))
