@@ -11,8 +11,9 @@ from retret_testing.http import assert_problem, bearer
 
 BASE = "/api/v1/reports"
 SUMMARY = f"{BASE}/retreats/{RETREAT_ID}/summary"
+NOTIFICATIONS = f"{BASE}/retreats/{RETREAT_ID}/notifications"
 REPORT_PATHS = [SUMMARY, f"{BASE}/retreats/{RETREAT_ID}/units", f"{BASE}/retreats/{RETREAT_ID}/sessions",
-                f"{BASE}/projection"]
+                NOTIFICATIONS, f"{BASE}/projection"]
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -205,7 +206,7 @@ def test_auth(client, headers, events, retreat, path):
     assert client.get(path, headers=headers("admin")).status_code == 200
 
 
-@pytest.mark.parametrize("report", ["summary", "units", "sessions"])
+@pytest.mark.parametrize("report", ["summary", "units", "sessions", "notifications"])
 def test_unknown_or_malformed_retreat_is_404(client, headers, report):
     unknown = client.get(f"{BASE}/retreats/{uuid.uuid4()}/{report}", headers=headers("secretariat"))
     assert_problem(unknown, 404, code="retreat_not_found")
@@ -237,6 +238,7 @@ def test_openapi_lists_the_paths_with_their_errors(client):
         "/api/v1/reports/retreats/{retreat_id}/summary": {"200", "401", "403", "404"},
         "/api/v1/reports/retreats/{retreat_id}/units": {"200", "401", "403", "404", "422"},
         "/api/v1/reports/retreats/{retreat_id}/sessions": {"200", "401", "403", "404", "422"},
+        "/api/v1/reports/retreats/{retreat_id}/notifications": {"200", "401", "403", "404"},
         "/api/v1/reports/projection": {"200", "401", "403"},
     }
     for path, statuses in expected.items():
@@ -250,6 +252,10 @@ def test_openapi_lists_the_paths_with_their_errors(client):
     summary_schema = spec["components"]["schemas"]["Summary"]
     assert set(summary_schema["properties"]) == {"retreat_id", "registrations", "attendance", "certificates",
                                                  "as_of"}
+    reach_schema = spec["components"]["schemas"]["Reach"]
+    assert set(reach_schema["properties"]) == {"retreat_id", "channels", "kinds", "unreached", "as_of"}
+    assert {"total", "temporary-failure", "permanent-failure"} <= set(spec["components"]["schemas"]["ChannelCounts"]
+                                                                      ["properties"])
 
 
 def test_sessions_report_pages_by_start(client, headers, events, retreat):
@@ -269,3 +275,114 @@ def test_a_retreat_known_only_from_a_registration_brief_is_reported(client, head
     events.send("participant.invited")  # retreat.published not received yet (lost, to be replayed)
     body = summary(client, headers)
     assert body["registrations"]["invited"] == 1
+
+
+# ------------------------------------------------------------------------------------------ notifications report
+NO_CONTACT_ERROR = "no email and no phone number: nobody to send to"
+
+
+def notification(events, registration_id, status, channel="email", kind="invitation", error=None,
+                 notification_id=None, retreat_id=RETREAT_ID, **changes):
+    """One notification.status_changed as notifications emits it; returns its id."""
+    notification_id = notification_id or str(uuid.uuid4())
+    events.send("notification.status_changed", notification_id=notification_id, registration_id=registration_id,
+                retreat_id=retreat_id, channel=channel, kind=kind, status=status, error=error,
+                attempts=0 if error == NO_CONTACT_ERROR else 1, **changes)
+    return notification_id
+
+
+def _reach_roster(events):
+    """nocontact: neither email nor phone; bounced: every message failed; mixed: the SMS got through;
+    retrying: the email still on its way; declined: failed but no longer open; quiet: no message yet."""
+    people = dict(zip(("nocontact", "bounced", "mixed", "retrying", "declined", "quiet"), ids(6)))
+    units = {"nocontact": "35.73.05", "bounced": "35.73.01"}
+    for key, reg in people.items():
+        unit = units.get(key, "35.73.02")
+        events.send("participant.invited", events.invited(reg, name=f"Pejabat {key}", unit_code=unit,
+                                                          unit_name=f"Unit {unit}", nip=f"1980{key}"))
+    events.set_status(people["declined"], "declined")
+    events.set_status(people["bounced"], "confirmed")
+    return people
+
+
+def _reach_messages(events, p):
+    notification(events, p["nocontact"], "permanent-failure", error=NO_CONTACT_ERROR)
+    notification(events, p["nocontact"], "permanent-failure", kind="confirmation", error=NO_CONTACT_ERROR)
+    bounced = notification(events, p["bounced"], "sending")
+    notification(events, p["bounced"], "permanent-failure", notification_id=bounced, error="550 no such user")
+    notification(events, p["bounced"], "technical-failure", channel="sms", error="Kannel 4xx", provider="kannel")
+    notification(events, p["mixed"], "permanent-failure", error="550 no such user")
+    notification(events, p["mixed"], "delivered", channel="sms", provider="kannel")
+    notification(events, p["retrying"], "permanent-failure", channel="sms", error="rejected")
+    notification(events, p["retrying"], "temporary-failure", error="421 try later")
+    notification(events, p["declined"], "permanent-failure", error="550 no such user")
+    notification(events, None, "sent", kind="announcement")
+
+
+def test_notifications_report_counts_and_lists_who_nobody_reached(client, headers, events, retreat):
+    people = _reach_roster(events)
+    _reach_messages(events, people)
+    response = client.get(NOTIFICATIONS, headers=headers("secretariat"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == {"retreat_id", "channels", "kinds", "unreached", "as_of"}
+    assert body["retreat_id"] == RETREAT_ID
+    zero = {"created": 0, "sending": 0, "sent": 0, "delivered": 0, "temporary-failure": 0, "permanent-failure": 0,
+            "technical-failure": 0}
+    assert body["channels"] == {
+        "email": {**zero, "total": 7, "sent": 1, "temporary-failure": 1, "permanent-failure": 5},
+        "sms": {**zero, "total": 3, "delivered": 1, "permanent-failure": 1, "technical-failure": 1},
+    }
+    assert body["kinds"] == {
+        "announcement": {"total": 1, "delivered": 0, "sent": 1, "pending": 0, "failed": 0},
+        "confirmation": {"total": 1, "delivered": 0, "sent": 0, "pending": 0, "failed": 1},
+        "invitation": {"total": 8, "delivered": 1, "sent": 0, "pending": 1, "failed": 6},
+    }
+    assert body["unreached"] == {"total": 2, "items": [
+        {"registration_id": people["bounced"], "nip": "1980bounced", "name": "Pejabat bounced",
+         "unit_code": "35.73.01", "unit_name": "Unit 35.73.01", "status": "confirmed", "reason": "all_failed",
+         "messages": 2},
+        {"registration_id": people["nocontact"], "nip": "1980nocontact", "name": "Pejabat nocontact",
+         "unit_code": "35.73.05", "unit_name": "Unit 35.73.05", "status": "invited", "reason": "no_contact",
+         "messages": 2},
+    ]}
+    assert body["as_of"] == {"registration": 9, "notifications": 11}
+    # Reporting holds no contact: the invited events carried them, nothing of them comes back.
+    official = events.official()
+    text = response.get_data(as_text=True)
+    assert official["email"] not in text and official["phone"] not in text
+
+
+def test_a_message_that_gets_through_later_takes_the_official_off_the_list(client, headers, events, retreat):
+    reg = ids(1)[0]
+    events.send("participant.invited", events.invited(reg))
+    sms = notification(events, reg, "technical-failure", channel="sms", error="Kannel down")
+    assert client.get(NOTIFICATIONS, headers=headers("admin")).get_json()["unreached"]["total"] == 1
+    notification(events, reg, "delivered", channel="sms", notification_id=sms)  # its delivery report settles it
+    body = client.get(NOTIFICATIONS, headers=headers("admin")).get_json()
+    assert body["unreached"] == {"total": 0, "items": []}
+    assert body["channels"]["sms"] | {"total": None} == {
+        "total": None, "created": 0, "sending": 0, "sent": 0, "delivered": 1, "temporary-failure": 0,
+        "permanent-failure": 0, "technical-failure": 0}
+
+
+def test_notifications_of_another_retreat_are_not_counted(client, headers, events, retreat):
+    reg = ids(1)[0]
+    events.send("participant.invited", events.invited(reg))
+    notification(events, reg, "permanent-failure", error=NO_CONTACT_ERROR)
+    notification(events, None, "sent", kind="announcement", retreat_id=str(uuid.uuid4()))
+    # a message naming no retreat still belongs to the retreat of its registration
+    notification(events, reg, "permanent-failure", kind="response_reminder", error=NO_CONTACT_ERROR,
+                 retreat_id=None)
+    body = client.get(NOTIFICATIONS, headers=headers("secretariat")).get_json()
+    assert body["channels"]["email"]["total"] == 2
+    assert set(body["kinds"]) == {"invitation", "response_reminder"}
+    assert [(i["registration_id"], i["messages"]) for i in body["unreached"]["items"]] == [(reg, 2)]
+
+
+def test_an_empty_retreat_has_every_status_at_zero(client, headers, events, retreat):
+    body = client.get(NOTIFICATIONS, headers=headers("secretariat")).get_json()
+    assert body["kinds"] == {} and body["unreached"] == {"total": 0, "items": []}
+    assert all(counts == {"total": 0, "created": 0, "sending": 0, "sent": 0, "delivered": 0, "temporary-failure": 0,
+                          "permanent-failure": 0, "technical-failure": 0} for counts in body["channels"].values())
+    assert set(body["channels"]) == {"email", "sms"}
