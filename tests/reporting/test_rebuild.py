@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -251,3 +252,35 @@ def test_without_a_rebuild_the_check_after_each_event_only_reads(events, writes,
     writes.clear()
     assert services.check_completion() is None
     assert writes == []
+
+
+def test_a_rebuild_gives_the_same_notifications_report_whatever_order_the_sources_replay_in(
+        client, headers, events, monkeypatch, app):
+    from reporting import services, tasks
+    monkeypatch.setattr(services, "ask_replays", lambda: [])
+    path = f"/api/v1/reports/retreats/{RETREAT_ID}/notifications"
+    registration = [events.envelope("retreat.published", events.retreat())]
+    people = [events.invited(name=name) for name in ("Ani", "Budi", "Citra")]
+    registration += [events.envelope("participant.invited", reg) for reg in people]
+    nobody, bounced, reached = (reg["registration_id"] for reg in people)
+
+    def status(registration_id, state, notification_id=None, **changes):
+        return events.envelope("notification.status_changed", registration_id=registration_id, status=state,
+                               notification_id=notification_id or str(uuid.uuid4()), **changes)
+    email = str(uuid.uuid4())
+    notifications = [
+        status(nobody, "permanent-failure", error="no email and no phone number: nobody to send to"),
+        status(bounced, "sending", email), status(bounced, "permanent-failure", email, error="550 no such user"),
+        status(reached, "sent"), status(reached, "delivered", channel="sms", provider="kannel"),
+    ]
+    _replay(registration + notifications)
+    before = client.get(path, headers=headers("admin")).get_json()
+    assert [(i["name"], i["reason"]) for i in before["unreached"]["items"]] == [("Ani", "no_contact"),
+                                                                             ("Budi", "all_failed")]
+
+    assert client.post(REBUILD, headers=headers("admin")).status_code == 202
+    tasks.TASKS["handle_replay_finished"].run({"source": "registration", "last_sequence": len(registration)})
+    tasks.TASKS["handle_replay_finished"].run({"source": "notifications", "last_sequence": len(notifications)})
+    _replay(notifications + registration)  # the messages before the roster they concern
+    assert client.get(PROJECTION, headers=headers("admin")).get_json()["rebuild"]["state"] == "done"
+    assert client.get(path, headers=headers("admin")).get_json() == before
