@@ -351,6 +351,7 @@ def test_a_permit_without_a_reason_shows_the_field_error(portal, page, confirmed
     assert page.evaluate("document.querySelector('[name=reason]').nextElementSibling.id") == "error-reason"
     expect(page.locator("form [role=alert]")).to_contain_text("Alasan: Tidak boleh kosong.")
     expect(page.locator("label.choice", has_text="Diskusi Kelompok").locator("input")).to_be_checked()  # kept
+    page.screenshot(path="/tmp/portal-permit-error.png", full_page=True)
     assert portal.permits(world["retreat"]["id"]) == []
 
     page.fill("[name=reason]", "Orang tua dirawat di rumah sakit")
