@@ -399,3 +399,23 @@ def test_no_permit_form_before_confirming(portal, page, upcoming):
     page.click("[data-action=submit]")
     expect(page.locator("#permit-card")).to_be_visible()
     expect(page.locator("[data-action=permit]")).to_be_visible()
+
+
+def test_a_refused_permit_shows_the_state_as_it_is_now(portal, page, confirmed_with_agenda):
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    page.click("[data-action=permit]")
+    page.get_by_label("Lainnya").check()
+    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
+    page.fill("[name=reason]", "Acara keluarga")
+    cancelled = portal.client.post(f"/api/v1/registrations/{world['registration']['id']}/cancel", json={},
+                                   headers=portal.admin)  # meanwhile, by the organiser
+    assert cancelled.status_code == 200, cancelled.get_json()
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#status")).to_have_text("Dibatalkan")
+    expect(page.locator("#closed")).to_have_text("Pendaftaran Anda telah dibatalkan oleh panitia.")
+    expect(page.locator("#permit-card")).to_be_hidden()
+    expect(page.locator("[data-action=submit]")).to_have_count(0)
+    assert portal.permits(world["retreat"]["id"]) == []
