@@ -78,6 +78,25 @@ class Portal:
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
+    def session(self, retreat_id: str, title: str, day: date, hours: tuple[int, int]) -> dict:
+        """A session of the retreat on `day`, from hours[0]:00 to hours[1]:00 WIB."""
+        body = {"title": title, "kind": "lecture", "location": "Aula Poltekad", "mandatory": True, "speaker_ids": [],
+                "starts_at": f"{day.isoformat()}T{hours[0]:02d}:00:00+07:00",
+                "ends_at": f"{day.isoformat()}T{hours[1]:02d}:00:00+07:00"}
+        response = self.client.post(f"/api/v1/retreats/{retreat_id}/sessions", json=body, headers=self.admin)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def confirm(self, registration: dict) -> None:
+        token = registration["invitation_url"].rsplit("/", 1)[1]
+        response = self.client.post(f"/api/v1/invitations/{token}/confirm", json={})
+        assert response.status_code == 200, response.get_json()
+
+    def permits(self, retreat_id: str) -> list[dict]:
+        response = self.client.get(f"/api/v1/retreats/{retreat_id}/permits", headers=self.admin)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["items"]
+
     def link(self, registration: dict) -> str:
         """The emailed link (PUBLIC_BASE_URL is http://retret.test in tests), pointed at this server."""
         url = registration["invitation_url"]
@@ -262,3 +281,141 @@ def test_a_refused_answer_shows_the_state_as_it_is_now(portal, page, upcoming):
     expect(page.locator("[data-action=confirm]")).to_be_hidden()
     expect(page.locator("[data-action=decline]")).to_be_hidden()
     expect(page.locator("[data-action=submit]")).to_have_count(0)
+
+
+@pytest.fixture
+def confirmed_with_agenda(portal, upcoming):
+    """A confirmed official of a retreat with two sessions on its first day."""
+    starts, ends, _deadline = upcoming
+    retreat = portal.retreat(starts, ends)
+    lecture = portal.session(retreat["id"], "Kuliah Umum Wawasan Kebangsaan", starts, (8, 10))
+    discussion = portal.session(retreat["id"], "Diskusi Kelompok", starts, (13, 15))
+    registration = portal.register(retreat["id"])
+    portal.confirm(registration)
+    return {"retreat": retreat, "registration": registration, "lecture": lecture, "discussion": discussion,
+            "day": starts}
+
+
+def test_a_confirmed_official_asks_for_a_sick_permit(portal, page, confirmed_with_agenda):
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    expect(page.locator("#status")).to_have_text("Hadir dikonfirmasi")
+    expect(page.locator("#permit-none")).to_have_text("Belum ada pengajuan izin.")
+
+    page.click("[data-action=permit]")
+    lecture = f"Kuliah Umum Wawasan Kebangsaan — {indonesian(world['day'])}, 08.00–10.00 WIB"  # WIB, not the phone's
+    expect(page.locator("form.answer label.choice").filter(has_text="Kuliah Umum")).to_have_text(lecture)
+    page.get_by_label("Sakit").check()
+    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
+    page.fill("[name=reason]", "Demam tinggi <38,5°C>, surat dokter menyusul")
+    page.screenshot(path="/tmp/portal-permit.png", full_page=True)
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#permit-success")).to_have_text("Pengajuan izin telah dikirim dan menunggu keputusan panitia.")
+    item = page.locator("#permit-list > li")
+    expect(item).to_have_count(1)
+    expect(item.locator(".permit-status")).to_have_text("Menunggu")
+    expect(item).to_contain_text("Izin Sakit")
+    expect(item).to_contain_text(lecture)
+    expect(item).to_contain_text("Demam tinggi <38,5°C>, surat dokter menyusul")
+    expect(page.locator("[data-action=submit]")).to_have_count(0)
+    expect(page.locator("[data-action=permit]")).to_be_visible()  # another one may follow
+
+    [permit] = portal.permits(world["retreat"]["id"])
+    assert (permit["kind"], permit["status"], permit["requested_by"]) == ("sick", "pending", "official")
+    assert permit["session_ids"] == [world["lecture"]["id"]]
+    assert permit["reason"] == "Demam tinggi <38,5°C>, surat dokter menyusul"
+
+    rejected = portal.client.post(f"/api/v1/permits/{permit['id']}/reject", json={"reason": "Kuliah wajib"},
+                                  headers=portal.admin)
+    assert rejected.status_code == 200, rejected.get_json()
+    page.reload()
+    expect(item.locator(".permit-status")).to_have_text("Ditolak")
+    expect(item).to_contain_text("Keterangan panitia: Kuliah wajib")
+
+
+def test_a_permit_without_a_reason_shows_the_field_error(portal, page, confirmed_with_agenda):
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    page.click("[data-action=permit]")
+    page.get_by_label("Keluarga").check()
+    page.locator("label.choice", has_text="Diskusi Kelompok").locator("input").check()
+    page.fill("[name=reason]", "   ")
+    page.click("[data-action=submit]")
+
+    reason = page.locator("[name=reason]")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#error-reason")).to_have_text("Tidak boleh kosong.")  # right under the field
+    assert page.evaluate("document.querySelector('[name=reason]').nextElementSibling.id") == "error-reason"
+    expect(page.locator("form [role=alert]")).to_contain_text("Alasan: Tidak boleh kosong.")
+    expect(page.locator("label.choice", has_text="Diskusi Kelompok").locator("input")).to_be_checked()  # kept
+    page.screenshot(path="/tmp/portal-permit-error.png", full_page=True)
+    assert portal.permits(world["retreat"]["id"]) == []
+
+    page.fill("[name=reason]", "Orang tua dirawat di rumah sakit")
+    page.click("[data-action=submit]")
+    expect(page.locator("#permit-list .permit-status")).to_have_text("Menunggu")
+    expect(page.locator("#error-reason")).to_have_count(0)
+    expect(page.locator("[role=alert]")).to_be_hidden()
+    assert [p["kind"] for p in portal.permits(world["retreat"]["id"])] == ["family"]
+
+
+def test_a_permit_whose_reply_was_lost_is_not_sent_twice(portal, page, confirmed_with_agenda):
+    """The request reached the server but its reply never came back: the page finds the permit instead of
+    leaving the official to send it a second time."""
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    page.click("[data-action=permit]")
+    page.get_by_label("Dinas").check()
+    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
+    page.fill("[name=reason]", "Rapat koordinasi di Surabaya")
+
+    def lose_the_reply(route):
+        route.fetch()  # the server receives and stores it ...
+        route.abort()  # ... and the answer is lost on the way back
+    page.route("**/permits", lose_the_reply)
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#permit-list .permit-status")).to_have_text("Menunggu")
+    expect(page.locator("#permit-success")).to_be_visible()
+    expect(page.locator("[role=alert]")).to_be_hidden()
+    assert len(portal.permits(world["retreat"]["id"])) == 1
+
+
+def test_no_permit_form_before_confirming(portal, page, upcoming):
+    from playwright.sync_api import expect
+    starts, ends, _deadline = upcoming
+    retreat = portal.retreat(starts, ends)
+    portal.session(retreat["id"], "Kuliah Umum", starts, (8, 10))
+    registration = portal.register(retreat["id"])
+
+    page.goto(portal.link(registration))
+    expect(page.locator("#status")).to_have_text("Diundang")
+    expect(page.locator("#permit-card")).to_be_hidden()
+    page.click("[data-action=confirm]")
+    page.click("[data-action=submit]")
+    expect(page.locator("#permit-card")).to_be_visible()
+    expect(page.locator("[data-action=permit]")).to_be_visible()
+
+
+def test_a_refused_permit_shows_the_state_as_it_is_now(portal, page, confirmed_with_agenda):
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    page.click("[data-action=permit]")
+    page.get_by_label("Lainnya").check()
+    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
+    page.fill("[name=reason]", "Acara keluarga")
+    cancelled = portal.client.post(f"/api/v1/registrations/{world['registration']['id']}/cancel", json={},
+                                   headers=portal.admin)  # meanwhile, by the organiser
+    assert cancelled.status_code == 200, cancelled.get_json()
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#status")).to_have_text("Dibatalkan")
+    expect(page.locator("#closed")).to_have_text("Pendaftaran Anda telah dibatalkan oleh panitia.")
+    expect(page.locator("#permit-card")).to_be_hidden()
+    expect(page.locator("[data-action=submit]")).to_have_count(0)
+    assert portal.permits(world["retreat"]["id"]) == []

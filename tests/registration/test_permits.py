@@ -162,3 +162,36 @@ def test_refusals(api, client, world, admin, frozen_clock):
                                json={"kind": "sick", "nip": nip, "session_ids": [world["apel"]["id"]]},
                                headers=admin), 404)
     assert events(api, "permit.requested") == []
+
+
+def test_the_invitation_view_lists_the_officials_agenda_and_own_permits(api, client, world, admin):
+    """What the page's permit form needs: the sessions expecting the official (their group's and everyone's, in
+    time order, in the retreat's zone) and their own permits (newest first) with the organiser's decision."""
+    siti, budi = world["siti"], world["budi"]
+    patched = client.patch(f"/api/v1/registrations/{siti['id']}", json={"group": "Peleton 2"}, headers=admin)
+    assert patched.status_code == 200, patched.get_json()
+    cancelled = api.session(world["retreat"]["id"], title="Dibatalkan", starts_at=at(16), ends_at=at(17))
+    assert client.delete(f"/api/v1/sessions/{cancelled['id']}", headers=admin).status_code == 200
+    invitation = f"/api/v1/invitations/{api.token_of(siti)}"
+    first = client.post(f"{invitation}/permits", json={"kind": "sick", "reason": "Demam",
+                                                       "session_ids": [world["apel"]["id"]]}).get_json()
+    second = client.post(f"{invitation}/permits", json={"kind": "duty", "reason": "Rapat di kantor",
+                                                        "session_ids": [world["lecture"]["id"]]}).get_json()
+    request(client, world, admin, nip=budi["official"]["nip"], session_ids=[world["apel"]["id"]])  # someone else's
+    rejected = client.post(f"/api/v1/permits/{second['id']}/reject", json={"reason": "Kuliah wajib"}, headers=admin)
+    assert rejected.status_code == 200, rejected.get_json()
+
+    view = client.get(invitation).get_json()
+    assert [s["id"] for s in view["sessions"]] == [world["apel"]["id"], world["lecture"]["id"]]  # not Peleton 1's
+    lecture = view["sessions"][1]
+    assert lecture == {"id": world["lecture"]["id"], "title": "Kuliah Umum", "kind": "lecture",
+                       "starts_at": at(8), "ends_at": at(10), "location": lecture["location"],
+                       "mandatory": lecture["mandatory"]}
+    assert [(p["id"], p["kind"], p["status"]) for p in view["permits"]] == [
+        (second["id"], "duty", "rejected"), (first["id"], "sick", "pending")]
+    assert view["permits"][0]["decision_reason"] == "Kuliah wajib"
+    assert view["permits"][1]["reason"] == "Demam" and view["permits"][1]["session_ids"] == [world["apel"]["id"]]
+    assert "decided_by" not in str(view) and "requested_by" not in str(view)
+
+    others = client.get(f"/api/v1/invitations/{api.token_of(budi)}").get_json()
+    assert [p["status"] for p in others["permits"]] == ["pending"]  # only budi's own

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
 from retret import clock
 from retret.rules.responses import responses_close_at
@@ -83,10 +84,32 @@ def invitation_registration_view(registration: Registration, can_respond: bool) 
     }
 
 
-def invitation_view(registration: Registration, can_respond: bool) -> dict:
+def invitation_session_view(session: AgendaSession) -> dict:
+    """A session the official may ask a permit for (no check-in details, no speakers)."""
+    tz, slot = session.retreat.timezone, session_slot(session)
+    return {"id": session.id, "title": session.title, "kind": session.kind, "starts_at": local(slot.starts_at, tz),
+            "ends_at": local(slot.ends_at, tz), "location": session.location, "mandatory": session.mandatory}
+
+
+def invitation_permit_view(permit: Permit) -> dict:
+    """The official's own permit, with the organiser's decision (no staff usernames)."""
+    tz = permit.registration.retreat.timezone
+    return {
+        "id": permit.id, "kind": permit.kind, "reason": permit.reason, "session_ids": list(permit.session_ids or []),
+        "starts_at": local(permit.starts_at, tz), "ends_at": local(permit.ends_at, tz), "status": permit.status,
+        "decided_at": local(permit.decided_at, tz), "decision_reason": permit.decision_reason,
+        "created_at": local(permit.created_at, tz),
+    }
+
+
+def invitation_view(registration: Registration, can_respond: bool, sessions: Iterable[AgendaSession] = (),
+                    permits: Iterable[Permit] = ()) -> dict:
+    """`sessions`: those of the official's agenda; `permits`: the official's own, newest first."""
     retreat, tz = registration.retreat, registration.retreat.timezone
     close = local(closes_at(retreat), tz)
     return {
+        "sessions": [invitation_session_view(s) for s in sessions],
+        "permits": [invitation_permit_view(p) for p in permits],
         "registration": invitation_registration_view(registration, can_respond),
         "retreat": {
             "id": retreat.id, "code": retreat.code, "title": retreat.title, "organizer": retreat.organizer,

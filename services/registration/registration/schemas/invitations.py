@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from retret.events.catalogue import REGISTRATION_STATUSES
+from retret.events.catalogue import REGISTRATION_STATUSES, SESSION_KINDS
 
+from ..domain.permits import KINDS as PERMIT_KINDS, STATUSES as PERMIT_STATUSES
 from .fields import BlankIsNone, Text
 
 
@@ -44,7 +45,35 @@ class InvitationRetreat(Schema):
     responses_close_at = fields.DateTime()
 
 
+class InvitationSession(Schema):
+    """A session of the official's agenda (their group's and everyone's), times in the retreat's zone."""
+    id = fields.String()
+    title = fields.String()
+    kind = fields.String(metadata={"enum": list(SESSION_KINDS)})
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    location = fields.String(allow_none=True)
+    mandatory = fields.Boolean()
+
+
+class InvitationPermit(Schema):
+    """One of the official's own permits, with the organiser's decision."""
+    id = fields.String()
+    kind = fields.String(metadata={"enum": list(PERMIT_KINDS)})
+    reason = fields.String(allow_none=True)
+    session_ids = fields.List(fields.String())
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    status = fields.String(metadata={"enum": list(PERMIT_STATUSES)})
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
 class Invitation(Schema):
+    sessions = fields.List(fields.Nested(InvitationSession),
+                           metadata={"description": "Scheduled sessions expecting the official, in time order"})
+    permits = fields.List(fields.Nested(InvitationPermit), metadata={"description": "The official's own, newest first"})
     registration = fields.Nested(InvitationRegistration)
     retreat = fields.Nested(InvitationRetreat)
     can_respond = fields.Boolean()

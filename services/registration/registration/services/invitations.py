@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.http.errors import ApiError
 
 from ..context import context
-from ..domain import DomainError, capacity, responses
+from ..domain import DomainError, agenda, capacity, groups, responses
 from ..domain.capacity import CONFIRMED, DECLINED
 from ..domain.tokens import is_current
-from ..models import Registration
+from ..models import AgendaSession, Permit, Registration
 from ..tokens import read_invitation
 from ..views import closes_at, invitation_registration_view, invitation_view
 from .common import count_active, get_registration, not_found
@@ -45,9 +46,24 @@ def _can_respond(registration: Registration) -> bool:
 
 
 def view_invitation(token: str) -> dict:
+    """The invitation, with the official's agenda and own permits (what the page's permit form needs)."""
     with context.db.session() as session:
         registration = _claimed(session, token)
-        return invitation_view(registration, _can_respond(registration))
+        return invitation_view(registration, _can_respond(registration), _agenda_of(session, registration),
+                               _permits_of(session, registration))
+
+
+def _agenda_of(session: Session, registration: Registration) -> list[AgendaSession]:
+    """The scheduled sessions that expect this official (their group's and everyone's), in time order."""
+    rows = session.scalars(select(AgendaSession).where(
+        AgendaSession.retreat_id == registration.retreat_id, AgendaSession.status == agenda.SCHEDULED)
+        .order_by(AgendaSession.starts_at, AgendaSession.id))
+    return [s for s in rows if groups.in_audience(s.audience_groups, registration.group)]
+
+
+def _permits_of(session: Session, registration: Registration) -> list[Permit]:
+    return list(session.scalars(select(Permit).where(Permit.registration_id == registration.id)
+                                .order_by(Permit.created_at.desc(), Permit.id.desc())))
 
 
 def confirm(token: str, data: dict) -> dict:

@@ -1,7 +1,8 @@
 /* The official's invitation page (DESIGN.md §8). Plain JavaScript, no build step.
  *
  * Reads the token from its own URL, loads GET {registrationApi}/invitations/{token}, and answers it with
- * POST .../confirm or .../decline. Every piece of data goes into the page through textContent, never as HTML.
+ * POST .../confirm or .../decline; once confirmed, asks for permits (izin) with POST .../permits. Every piece of
+ * data goes into the page through textContent, never as HTML.
  * Built for a phone on a poor connection: requests time out, a failed send keeps the form as typed, and the
  * answers are idempotent on the server, so sending again after a lost reply is safe. */
 (function () {
@@ -22,8 +23,13 @@
     health_notes: "Catatan kesehatan",
     emergency_contact: "Kontak darurat",
     reason: "Alasan",
+    kind: "Jenis izin",
+    session_ids: "Sesi",
     _schema: "Isian"
   };
+
+  var PERMIT_KINDS = { sick: "Sakit", duty: "Dinas", family: "Keluarga", other: "Lainnya" };
+  var PERMIT_STATUS_WORDS = { pending: "Menunggu", approved: "Disetujui", rejected: "Ditolak" };
 
   var MSG = {
     network: "Koneksi terputus. Periksa jaringan Anda lalu coba lagi.",
@@ -34,6 +40,7 @@
     },
     confirmed: "Terima kasih, kehadiran Anda telah dikonfirmasi.",
     declined: "Terima kasih, jawaban Anda telah kami terima.",
+    permitSent: "Pengajuan izin telah dikirim dan menunggu keputusan panitia.",
     sending: "Mengirim…"
   };
 
@@ -49,7 +56,7 @@
   var config = window.RETRET_CONFIG || {};
   // config.js may have been lost on a bad connection: the API is on this origin anyway.
   var API = (config.registrationApi || (window.location.origin + "/api/v1")).replace(/\/+$/, "");
-  var state = { retreat: null, registration: null, canRespond: false };
+  var state = { retreat: null, registration: null, canRespond: false, sessions: [], permits: [] };
   var sending = false;
 
   function $(id) { return document.getElementById(id); }
@@ -146,6 +153,21 @@
                                    DAY), timeZone).format(moment);
   }
 
+  /* A session's time in the retreat's zone: "Jumat, 16 Mei 2025, 08.00–10.00 WIB" (both ends in full when it
+   * runs past midnight). */
+  function formatSpan(startsIso, endsIso, timeZone) {
+    var starts = new Date(startsIso), ends = new Date(endsIso);
+    if (isNaN(starts.getTime()) || isNaN(ends.getTime())) { return String(startsIso) + " – " + String(endsIso); }
+    var day = formatter(DAY, timeZone);
+    var clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (day.format(starts) !== day.format(ends)) {
+      var full = formatter(Object.assign({ timeZoneName: "short" }, clock, DAY), timeZone);
+      return full.format(starts) + " – " + full.format(ends);
+    }
+    return day.format(starts) + ", " + formatter(clock, timeZone).format(starts) + "–" +
+      formatter(Object.assign({ timeZoneName: "short" }, clock), timeZone).format(ends);
+  }
+
   // ------------------------------------------------------------------ rendering
   function setText(id, text) {
     var element = $(id);
@@ -221,6 +243,72 @@
     show(document.querySelector("[data-action=confirm]"), canConfirm);
     show(document.querySelector("[data-action=decline]"), canDecline);
     show($("actions"), (canConfirm || canDecline) && !$("form-slot").firstElementChild);
+    renderPermits();
+  }
+
+  /* Permits are for a confirmed official of a retreat that runs (the API answers 409 otherwise); the ones asked
+   * for before stay listed whatever happened since. */
+  function canAskPermit() {
+    return state.registration.status === "confirmed" && state.retreat.status !== "cancelled";
+  }
+
+  function renderPermits() {
+    var ask = canAskPermit(), list = $("permit-list");
+    show($("permit-card"), ask || state.permits.length > 0);
+    list.textContent = "";
+    state.permits.forEach(function (permit) { list.appendChild(permitItem(permit)); });
+    show($("permit-none"), state.permits.length === 0);
+    show($("permit-no-sessions"), ask && state.sessions.length === 0);
+    show($("permit-actions"), ask && state.sessions.length > 0 && !$("permit-slot").firstElementChild);
+  }
+
+  function permitItem(permit) {
+    var item = document.createElement("li");
+    item.setAttribute("data-permit", permit.id);
+    var head = document.createElement("div");
+    head.className = "permit-head";
+    var kind = document.createElement("span");
+    kind.textContent = "Izin " + (PERMIT_KINDS[permit.kind] || permit.kind);
+    var status = document.createElement("span");
+    status.className = "badge permit-status";
+    status.setAttribute("data-status", permit.status);
+    status.textContent = PERMIT_STATUS_WORDS[permit.status] || permit.status;
+    head.appendChild(kind);
+    head.appendChild(status);
+    item.appendChild(head);
+    var covered = document.createElement("ul");
+    coveredSpans(permit).forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      covered.appendChild(li);
+    });
+    item.appendChild(covered);
+    appendLine(item, "Alasan: ", permit.reason);
+    appendLine(item, "Keterangan panitia: ", permit.decision_reason);
+    return item;
+  }
+
+  function coveredSpans(permit) {
+    var zone = state.retreat.timezone;
+    if (!permit.session_ids || !permit.session_ids.length) {
+      return permit.starts_at ? [formatSpan(permit.starts_at, permit.ends_at, zone)] : [];
+    }
+    return permit.session_ids.map(function (id) {
+      var session = state.sessions.filter(function (s) { return s.id === id; })[0];
+      return session ? sessionLabel(session) : "Sesi yang tidak lagi terjadwal";
+    });
+  }
+
+  function sessionLabel(session) {
+    return session.title + " — " + formatSpan(session.starts_at, session.ends_at, state.retreat.timezone);
+  }
+
+  function appendLine(parent, label, value) {
+    if (!value) { return; }
+    var line = document.createElement("p");
+    line.className = "muted";
+    line.textContent = label + value;
+    parent.appendChild(line);
   }
 
   /* The QR badge is there once the official has confirmed (the API answers 409 before). */
@@ -237,7 +325,7 @@
    * thumb that pressed "submit" is; a message at the top of a long page is never seen on a phone), else above
    * the answer buttons, else (no invitation shown) at the top of the page. */
   function placeAlert() {
-    var alert = $("alert"), form = $("form-slot").firstElementChild;
+    var alert = $("alert"), form = openedForm();
     if (form) {
       form.insertBefore(alert, form.querySelector(".actions"));
     } else if (!$("invitation").hidden) {
@@ -272,15 +360,46 @@
     show(alert, true);
   }
 
+  /* The API's field messages, listed in the alert and each also right under its field ("session_ids.0" is the
+   * sessions' group). */
   function fieldMessages(errors, form) {
     var items = [];
     Object.keys(errors || {}).forEach(function (field) {
       var messages = [].concat(errors[field]).join(" ");
-      items.push((FIELD_LABELS[field] || field) + ": " + messages);
-      var input = form && form.elements.namedItem(field);
-      if (input && input.setAttribute) { input.setAttribute("aria-invalid", "true"); }
+      var name = field.split(".")[0];
+      items.push((FIELD_LABELS[name] || field) + ": " + messages);
+      if (form) { markField(form, name, messages); }
     });
     return items;
+  }
+
+  function markField(form, name, messages) {
+    var input = form.querySelector("[data-field='" + name + "']") || form.elements.namedItem(name);
+    if (!input || !input.setAttribute) { return; }
+    input.setAttribute("aria-invalid", "true");
+    var note = document.getElementById("error-" + name);
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error";
+      note.id = "error-" + name;
+      if (input.tagName === "FIELDSET") {
+        input.appendChild(note);
+      } else {
+        input.parentNode.insertBefore(note, input.nextSibling);
+      }
+      input.setAttribute("aria-describedby", note.id);
+    }
+    note.textContent = note.textContent ? note.textContent + " " + messages : messages;
+  }
+
+  function clearFieldMessages(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (note) {
+      note.parentNode.removeChild(note);
+    });
   }
 
   /* What went wrong, in words the official understands. Returns the kind of failure for the caller. */
@@ -309,9 +428,13 @@
   }
 
   // ------------------------------------------------------------------ answering
+  /* The one form on screen: the answer's (in the status card) or the permit's (in its own card). */
+  function openedForm() { return document.querySelector(".form-slot > form"); }
+
   function closeForm() {
-    var slot = $("form-slot");
-    if (slot.firstElementChild) {
+    var form = openedForm();
+    if (form) {
+      var slot = form.parentNode;
       slot.parentNode.insertBefore($("alert"), slot);  // out of the form before it goes
       slot.textContent = "";
       placeAlert();
@@ -321,10 +444,13 @@
   function openForm(kind) {
     clearAlert();
     show($("success"), false);
+    show($("permit-success"), false);
     closeForm();
     var form = $(kind + "-form").content.firstElementChild.cloneNode(true);
     var registration = state.registration;
-    if (kind === "confirm") {
+    if (kind === "permit") {
+      fillSessionChoices(form.querySelector(".session-choices"));
+    } else if (kind === "confirm") {
       var select = form.elements.namedItem("shirt_size");
       var size = registration.shirt_size || "";
       if (size && !Array.prototype.some.call(select.options, function (o) { return o.value === size; })) {
@@ -346,12 +472,35 @@
       clearAlert();
       renderStatus();
     });
-    $("form-slot").appendChild(form);
+    $(kind === "permit" ? "permit-slot" : "form-slot").appendChild(form);
     show($("actions"), false);
-    form.elements[0].focus();
+    show($("permit-actions"), false);
+    form.querySelector("input, select, textarea").focus();
+  }
+
+  function fillSessionChoices(container) {
+    state.sessions.forEach(function (session) {
+      var label = document.createElement("label");
+      label.className = "choice";
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "session_ids";
+      box.value = session.id;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + sessionLabel(session)));
+      container.appendChild(label);
+    });
   }
 
   function collect(kind, form) {
+    if (kind === "permit") {
+      var checked = form.querySelectorAll("input[name=session_ids]:checked");
+      var chosen = form.querySelector("input[name=kind]:checked");
+      var permit = { reason: form.elements.namedItem("reason").value.trim(),
+                     session_ids: Array.prototype.map.call(checked, function (box) { return box.value; }) };
+      if (chosen) { permit.kind = chosen.value; }  // none chosen: the API says the field is required
+      return permit;
+    }
     var names = kind === "confirm" ? ["shirt_size", "health_notes", "emergency_contact"] : ["reason"];
     var body = {};
     names.forEach(function (name) { body[name] = form.elements.namedItem(name).value.trim(); });
@@ -367,19 +516,33 @@
     button.textContent = MSG.sending;
     form.setAttribute("aria-busy", "true");
     clearAlert();
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (input) {
-      input.removeAttribute("aria-invalid");
-    });
+    clearFieldMessages(form);
 
-    call("POST", "/invitations/" + TOKEN + "/" + kind, collect(kind, form)).then(function (registration) {
-      state.registration = registration;
-      state.canRespond = registration.can_respond;
+    var payload = collect(kind, form), known = state.permits.map(function (p) { return p.id; });
+    var path = "/invitations/" + TOKEN + "/" + (kind === "permit" ? "permits" : kind);
+    call("POST", path, payload).then(function (answer) {
       closeForm();
+      if (kind === "permit") {
+        permitSent(answer);
+        return;
+      }
+      state.registration = answer;
+      state.canRespond = answer.can_respond;
       renderStatus();
       var success = setText("success", kind === "confirm" ? MSG.confirmed : MSG.declined);
       show(success, true);
       success.focus();
     }, function (problem) {
+      if (kind === "permit" && problem instanceof Problem && problem.kind === "network") {
+        return arrivedAfterAll(payload, known).then(function (permit) {
+          if (permit) {
+            closeForm();
+            permitSent(permit);
+          } else {
+            showProblem(problem, form);
+          }
+        });
+      }
       var outcome = showProblem(problem, form);
       if (outcome === "invalid") { show($("invitation"), false); }
       if (outcome === "invalid" || outcome === "conflict") { closeForm(); }
@@ -392,11 +555,32 @@
     });
   }
 
+  function permitSent(permit) {
+    state.permits = [permit].concat(state.permits.filter(function (p) { return p.id !== permit.id; }));
+    renderPermits();
+    var success = setText("permit-success", MSG.permitSent);
+    show(success, true);
+    success.focus();
+  }
+
+  /* A permit request is not idempotent: when its reply was lost, ask the server whether it arrived (a permit
+   * that was not listed before and is the one sent) before the official sends it a second time. */
+  function arrivedAfterAll(payload, known) {
+    return call("GET", "/invitations/" + TOKEN).then(function (invitation) {
+      return (invitation.permits || []).filter(function (permit) {
+        return known.indexOf(permit.id) < 0 && permit.kind === payload.kind && permit.reason === payload.reason &&
+          permit.session_ids.join() === payload.session_ids.join();
+      })[0] || null;
+    }, function () { return null; });
+  }
+
   // ------------------------------------------------------------------ loading
   function apply(invitation) {
     state.retreat = invitation.retreat;
     state.registration = invitation.registration;
     state.canRespond = Boolean(invitation.can_respond);
+    state.sessions = invitation.sessions || [];
+    state.permits = invitation.permits || [];
   }
 
   /* After a conflict (e.g. the deadline passed meanwhile): show the state as it is now. When answering is no
@@ -433,6 +617,7 @@
 
   document.querySelector("[data-action=confirm]").addEventListener("click", function () { openForm("confirm"); });
   document.querySelector("[data-action=decline]").addEventListener("click", function () { openForm("decline"); });
+  document.querySelector("[data-action=permit]").addEventListener("click", function () { openForm("permit"); });
   document.querySelector("[data-action=retry]").addEventListener("click", load);
   load();
 }());
