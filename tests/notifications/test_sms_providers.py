@@ -36,6 +36,7 @@ def two_kannels(kannel_env):
     kannel_env.setenv("KANNEL2_USERNAME", "retret")
     kannel_env.setenv("KANNEL2_PASSWORD", "p&ss/wörd kannel")
     kannel_env.setenv("KANNEL2_SENDSMS_URL", f"http://127.0.0.1:{free_port()}/cgi-bin/sendsms")
+    kannel_env.setenv("KANNEL2_TIMEOUT_SECONDS", "15")  # a loaded CI machine can keep a real Kannel busy for seconds
     return kannel_env
 
 
@@ -114,7 +115,8 @@ def test_kannel_down_fails_over_to_the_second_kannel(ctx, db, envelope, two_kann
     """The first gateway refuses connections; the second (a real Kannel) sends it and reports delivery."""
     two_kannels.setenv("KANNEL2_SENDSMS_URL", kannel_gateway.sendsms_url)
     invite(ctx, envelope)
-    assert sending.send_due() in ({"sent": 1}, {"delivered": 1})
+    outcome = sending.send_due()
+    assert outcome in ({"sent": 1}, {"delivered": 1}), (outcome, db.one(channel="sms").error)
     row = wait_for(lambda: (r := db.one(channel="sms")).status == "delivered" and r, 20,
                    message=f"delivered through kannel2\n{kannel_gateway.log_text()[-2000:]}")
     assert (row.provider, row.attempts) == ("kannel2", 1)
