@@ -175,15 +175,16 @@ def configure_logging(service: str, level: str | int = "INFO", process: str | No
 
 # --- gunicorn ---------------------------------------------------------------------------------------------------
 
-# A URL can carry a key: an official's invitation token (it acts as the official), a provider callback's secret.
-# Logs are read by more people than those keys are for, so access lines show them masked.
+# A URL can carry a key: an official's invitation token (it acts as the official), a provider callback's secret;
+# or personal data: the phone number and the words of an SMS reply the gateway hands over (from, to, text).
+# Logs are read by more people than those are for, so access lines show them masked.
 _TOKEN_IN_PATH = re.compile(r"(/invitations/)[^/?#]+")
-_SECRET_IN_QUERY = re.compile(r"([?&](?:secret|token|password)=)[^&#]*", re.IGNORECASE)
+_SECRET_IN_QUERY = re.compile(r"([?&](?:secret|token|password|from|to|text)=)[^&#]*", re.IGNORECASE)
 MASK = "***"
 
 
 def redact_target(target: str) -> str:
-    """A request path and query as logged: invitation tokens and secret parameters masked."""
+    """A request path and query as logged: invitation tokens, secret and personal parameters masked."""
     return _SECRET_IN_QUERY.sub(rf"\g<1>{MASK}", _TOKEN_IN_PATH.sub(rf"\g<1>{MASK}", target))
 
 

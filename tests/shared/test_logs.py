@@ -268,12 +268,16 @@ def test_access_lines_mask_invitation_tokens_and_callback_secrets(gunicorn):
     _get(f"{url}/portal/invitations/{token}")
     _get(f"{url}/api/v1/invitations/{token}/confirm")
     _get(f"{url}/api/v1/providers/kannel/dlr?secret=kannel-dlr-secret&id=42&status=1")
+    _get(f"{url}/api/v1/providers/kannel/mo?secret=kannel-mo-secret&from=%2B6281234567890&to=1234"
+         "&text=TIDAK%20sakit%20tifus&id=7")
     access = wait_for(lambda: len(found := [r for r in map(json.loads, open(log_path).read().splitlines())
-                                            if r["name"] == "gunicorn.access"]) == 3 and found, 10,
-                      message="three access lines")
+                                            if r["name"] == "gunicorn.access"]) == 4 and found, 10,
+                      message="four access lines")
     assert [r["message"].split(" 200 ")[0] for r in access] == [
         "GET /portal/invitations/***", "GET /api/v1/invitations/***/confirm",
-        "GET /api/v1/providers/kannel/dlr?secret=***&id=42&status=1"]
+        "GET /api/v1/providers/kannel/dlr?secret=***&id=42&status=1",
+        "GET /api/v1/providers/kannel/mo?secret=***&from=***&to=***&text=***&id=7"]
     assert access[1]["http_path"] == "/api/v1/invitations/***/confirm"
     text = open(log_path).read()
     assert token not in text and "kannel-dlr-secret" not in text
+    assert "6281234567890" not in text and "tifus" not in text
