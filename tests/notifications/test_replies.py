@@ -196,17 +196,17 @@ def test_a_reply_registration_applied_nothing_for_is_answered_later(ctx, db, mo,
                                                                    frozen_clock):
     """Registration's rules refused it (no event comes back for a refusal) or registration is down: after 15
     minutes the official is told it was not recorded; a status event that still comes is answered too."""
-    from notifications import sending
+    from notifications import tasks
     registration_id = retreat_open(email=None)
     reply_id = mo(PHONE, "HADIR").get_json()["reply_id"]
     frozen_clock.advance(minutes=14)
-    sending.send_due()
+    tasks.scan_due.apply()  # beat's scan of due work
     assert reply_sms(db) == [] and db.get(SmsReply, reply_id).outcome == "pending"
     frozen_clock.advance(minutes=2)
-    sending.send_due()
+    tasks.scan_due.apply()  # beat's scan of due work
     [late] = reply_sms(db)
     assert "belum dapat kami catat" in late.body_text and db.get(SmsReply, reply_id).outcome == "unapplied"
-    sending.send_due()
+    tasks.scan_due.apply()  # beat's scan of due work
     assert len(reply_sms(db)) == 1  # answered once
 
     ctx.bus.consume(envelope("registration.confirmed", registration_id=registration_id, reply_id=reply_id), HANDLERS)

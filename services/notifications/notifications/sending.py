@@ -28,7 +28,7 @@ from retret.db import insert_ignore
 from retret.queues import NOTIFICATIONS, queue_name
 from retret.tracing import traced
 
-from . import replies, services
+from . import services
 from .config import NotificationSettings, load_settings
 from .context import context
 from .domain import lifecycle, rate_limit
@@ -227,7 +227,6 @@ def send_due(settings: NotificationSettings | None = None, limit: int | None = N
     or a provider is down (bulk messages only with `include_bulk`). Returns counts of the resulting statuses."""
     settings = settings or load_settings()
     limit = limit or settings.send_batch
-    replies.answer_unapplied()  # SMS replies registration applied nothing for: their answers are due too
     deadline = time.monotonic() + settings.send_budget_seconds
     counts: Counter = Counter()
     down: set[str] = set()  # channels whose provider is down: the others keep sending (SMTP down, SMS not)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from retret.bus import register_bus_tasks
 from retret.queues import NOTIFICATIONS, queue_name
 
-from . import fanouts, sending
+from . import fanouts, replies, sending
 from .context import context
 from .handlers import HANDLERS
 
@@ -23,11 +23,14 @@ def send_due() -> dict:
 @celery.task(name=f"{NOTIFICATIONS}.scan_due", queue=queue_name(NOTIFICATIONS, bulk=True))
 def scan_due() -> dict:
     """Beat's scan of due work on the bulk queue (never ahead of events): fan out due reminders, schedule changes
-    and announcements into messages, then send what is due (retries included). One at a time."""
+    and announcements into messages, answer the SMS replies registration applied nothing for, then send what is
+    due (retries included). One at a time."""
     with fanouts.one_scan_at_a_time() as mine:
         if not mine:  # another worker scans already
             return {}
         counts = {f"fanout_{k}": v for k, v in fanouts.scan_due().items()}
+        if unapplied := replies.answer_unapplied():
+            counts["replies_unapplied"] = unapplied
         counts.update(sending.send_due())
         return counts
 
