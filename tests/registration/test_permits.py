@@ -164,7 +164,7 @@ def test_refusals(api, client, world, admin, frozen_clock):
     assert events(api, "permit.requested") == []
 
 
-def test_the_invitation_view_lists_the_officials_agenda_and_own_permits(api, client, world, admin):
+def test_the_invitation_view_lists_the_officials_agenda_and_own_permits(api, client, world, admin, frozen_clock):
     """What the page's permit form needs: the sessions expecting the official (their group's and everyone's, in
     time order, in the retreat's zone) and their own permits (newest first) with the organiser's decision."""
     siti, budi = world["siti"], world["budi"]
@@ -175,6 +175,7 @@ def test_the_invitation_view_lists_the_officials_agenda_and_own_permits(api, cli
     invitation = f"/api/v1/invitations/{api.token_of(siti)}"
     first = client.post(f"{invitation}/permits", json={"kind": "sick", "reason": "Demam",
                                                        "session_ids": [world["apel"]["id"]]}).get_json()
+    frozen_clock(datetime(2025, 5, 16, 7, 5, tzinfo=WIB))  # the second one a few minutes later (newest first)
     second = client.post(f"{invitation}/permits", json={"kind": "duty", "reason": "Rapat di kantor",
                                                         "session_ids": [world["lecture"]["id"]]}).get_json()
     request(client, world, admin, nip=budi["official"]["nip"], session_ids=[world["apel"]["id"]])  # someone else's

@@ -19,6 +19,7 @@ from retret.db import insert_ignore
 from retret.http.errors import ApiError
 from retret.http.pagination import keyset_page
 from retret.rules import attendance as attendance_rules
+from retret.rules.nip import normalize_nip
 
 from .. import tokens
 from ..context import context
@@ -153,7 +154,7 @@ def _person(session: Session, retreat_id: str, data: dict) -> tuple[Registration
         if registration is None or registration.retreat_id == retreat_id:
             return registration, False
         return None, True
-    nip = "".join(str(data["nip"]).split())
+    nip = normalize_nip(str(data["nip"]))
     registration = session.scalar(select(Registration).where(
         Registration.retreat_id == retreat_id, Registration.official_nip == nip))
     if registration is not None:

@@ -11,6 +11,7 @@ from retret.db import insert_ignore
 from retret.http.errors import ApiError, field_error
 from retret.http.pagination import keyset_page
 from retret.rules.attendance import EXCUSED, permit_covers
+from retret.rules.nip import normalize_nip
 
 from ..context import context
 from ..domain import agenda, permits as rules
@@ -48,7 +49,7 @@ def _registration(session: Session, retreat_id: str, data: dict) -> Registration
         if registration is None or registration.retreat_id != retreat_id:
             raise field_error("registration_id", REGISTRATION_NOT_FOUND, code="not_found")
         return registration
-    nip = "".join(data["nip"].split())
+    nip = normalize_nip(data["nip"])
     registration = session.scalar(select(Registration).where(
         Registration.retreat_id == retreat_id, Registration.official_nip == nip))
     if registration is None:
