@@ -45,7 +45,9 @@ if [[ "$APP_ENV" == "development" ]]; then
     export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"
 fi
 # Without an SMTP server of yours, mail goes to the local sink (Procfile `smtp-sink`, files in var/mail/).
-processes=(registration-api notifications-api reporting-api registration-worker notifications-worker reporting-worker beat)
+processes=(registration-api notifications-api reporting-api
+           registration-worker notifications-worker reporting-worker registration-bulk-worker notifications-bulk-worker
+           beat)
 banner=(--parent-pid $$)  # $$ becomes honcho's pid at the exec below
 if [[ -z "${SMTP_HOST:-}" ]]; then
     export SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_STARTTLS=false

@@ -32,6 +32,8 @@ COMMANDS = {
     "registration-worker": "celery --app registration.worker worker --loglevel INFO --concurrency 2",
     "notifications-worker": "celery --app notifications.worker worker --loglevel INFO --concurrency 2",
     "reporting-worker": "celery --app reporting.worker worker --loglevel INFO --concurrency 2",
+    "registration-bulk-worker": "celery --app registration.bulk_worker worker --loglevel INFO --concurrency 1",
+    "notifications-bulk-worker": "celery --app notifications.bulk_worker worker --loglevel INFO --concurrency 1",
     "beat": "celery --app retret.beat beat --loglevel INFO",
     "smtp-sink": "python -m retret.devtools.smtp_sink --host 127.0.0.1 --port 1025 --directory var/mail",
 }
@@ -134,8 +136,8 @@ def test_compose_config_is_valid_with_env_example(tmp_path):
 def test_compose_services_and_files_exist():
     services = compose()["services"]
     expected = {"redis", "postgres", "migrate", "registration-api", "notifications-api", "reporting-api",
-                "registration-worker", "notifications-worker", "reporting-worker", "beat", "mailpit", "kannel",
-                "nginx"}
+                "registration-worker", "notifications-worker", "reporting-worker", "registration-bulk-worker",
+                "notifications-bulk-worker", "beat", "mailpit", "kannel", "nginx"}
     assert expected <= set(services)
     for name, service in services.items():
         build = service.get("build")
@@ -150,6 +152,8 @@ def test_compose_services_and_files_exist():
     for svc in ("registration", "notifications", "reporting"):
         assert services[f"{svc}-api"]["build"]["dockerfile"] == f"services/{svc}/Dockerfile"
         assert services[f"{svc}-worker"]["build"]["dockerfile"] == f"services/{svc}/Dockerfile"
+    for svc in ("registration", "notifications"):
+        assert services[f"{svc}-bulk-worker"]["build"]["dockerfile"] == f"services/{svc}/Dockerfile"
 
 
 def test_compose_wiring():

@@ -48,7 +48,8 @@ def celery_config(settings: CommonSettings, service: str | None) -> dict:
 
 
 def make_celery(service: str | None, settings: CommonSettings) -> Celery:
-    """A Celery app for `service` (its worker consumes `<service>` and `<service>.bulk`)."""
+    """A Celery app for `service`: it knows both of its queues, `<service>` and `<service>.bulk`; which one a worker
+    consumes its worker module says (`consume`)."""
     app = Celery(service or "retret")
     app.conf.update(celery_config(settings, service))
 
@@ -57,6 +58,15 @@ def make_celery(service: str | None, settings: CommonSettings) -> Celery:
         # Connecting this signal tells Celery not to set up logging itself: its own loggers (task received and
         # succeeded, beat's sends) reach our handler, in LOG_FORMAT, at the --loglevel of the command line.
         configure_logging(service or "beat", level=loglevel or "INFO",
-                          process=f"{service}-worker" if service else "beat")
+                          process=app.conf.get("retret_process") or (f"{service}-worker" if service else "beat"))
 
+    return app
+
+
+def consume(app: Celery, service: str, bulk: bool) -> Celery:
+    """Let `app`'s worker consume only `<service>` (events) or only `<service>.bulk` (long jobs). Two processes,
+    because one worker cannot keep slots for one queue: a 10,000-recipient fan-out or a 100,000-row import on
+    the bulk worker never takes the slot an event needs (`celery worker --queues` still overrides, for tests)."""
+    app.conf.update(task_queues=(Queue(queue_name(service, bulk=bulk)),),
+                    retret_process=f"{service}-bulk-worker" if bulk else f"{service}-worker")  # names its log lines
     return app

@@ -7,6 +7,8 @@ REGISTRATION = "registration"
 NOTIFICATIONS = "notifications"
 REPORTING = "reporting"
 SERVICES = (REGISTRATION, NOTIFICATIONS, REPORTING)
+# Services with long jobs on `<service>.bulk`, consumed by a worker of its own (Procfile `<service>-bulk-worker`).
+WITH_BULK_WORKER = (REGISTRATION, NOTIFICATIONS)
 
 
 def prefix() -> str:

@@ -146,7 +146,8 @@ def _assert_a_readable_console(path: str) -> None:
     _assert_no_errors(lines)
     assert not [line for line in lines if line.startswith("{")], "no JSON lines under make run"
     for process in ("registration-api", "notifications-api", "reporting-api", "registration-worker",
-                    "notifications-worker", "reporting-worker", "beat"):
+                    "notifications-worker", "reporting-worker", "registration-bulk-worker",
+                    "notifications-bulk-worker", "beat"):
         assert any(re.match(rf"\d\d:\d\d:\d\d {process} +INFO ", line) for line in lines), process
     assert any(re.search(r"INFO  POST /api/v1/retreats 201 \d+ms  trace=", line) for line in lines)
     # Beat sent the relay every second all along; only the relays that published something show.

@@ -95,18 +95,19 @@ def test_the_api_starts_in_production_with_a_kannel(make_app, kannel_env):
     assert app.test_client().get("/healthz").status_code == 200
 
 
-def _import_worker(**env):
+def _import_worker(module, **env):
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **env}
-    return subprocess.run([sys.executable, "-c", "import notifications.worker"], env=environment, cwd=REPO,
+    return subprocess.run([sys.executable, "-c", f"import {module}"], env=environment, cwd=REPO,
                           capture_output=True, text=True, timeout=60)
 
 
-def test_the_worker_refuses_to_start_with_the_log_provider_in_production():
+@pytest.mark.parametrize("module", ["notifications.worker", "notifications.bulk_worker"])
+def test_the_worker_refuses_to_start_with_the_log_provider_in_production(module):
     secrets = {"JWT_SECRET": "x" * 40, "INVITATION_SECRET": "y" * 40}
-    refused = _import_worker(APP_ENV="production", SMS_PROVIDERS="log", **secrets)
+    refused = _import_worker(module, APP_ENV="production", SMS_PROVIDERS="log", **secrets)
     assert refused.returncode != 0
     assert "ConfigError: SMS_PROVIDERS: the log provider" in refused.stderr
-    started = _import_worker(APP_ENV="development", SMS_PROVIDERS="log", **secrets)
+    started = _import_worker(module, APP_ENV="development", SMS_PROVIDERS="log", **secrets)
     assert started.returncode == 0, started.stderr
 
 

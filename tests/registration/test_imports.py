@@ -479,11 +479,11 @@ def test_a_job_left_queued_is_sent_again_by_beats_scan(api, small_limit, frozen_
 
 
 def test_a_job_through_a_real_registration_worker(api, small_limit, redis_server):
-    """The API stores the file and sends the task; a worker process (as the Procfile starts it) runs it from
-    registration.bulk, reading the file from the database."""
+    """The API stores the file and sends the task; the bulk worker process (as the Procfile starts it) runs it
+    from registration.bulk, reading the file from the database."""
     retreat = api.retreat(publish=True)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "--app", "registration.worker", "worker", "--loglevel", "INFO",
+        [sys.executable, "-m", "celery", "--app", "registration.bulk_worker", "worker", "--loglevel", "INFO",
          "--concurrency", "1", "--without-gossip", "--without-mingle", "--hostname", f"import{os.getpid()}@%h"],
         env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:

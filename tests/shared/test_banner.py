@@ -9,20 +9,23 @@ import sys
 
 import pytest
 
-from retret.devtools.banner import main, render
-from retret_testing.infra import free_port, serving
+from celery import Celery
+
+from retret.devtools.banner import main, render, workers_not_ready
+from retret_testing.infra import free_port, serving, wait_for
 
 
 @pytest.fixture
 def registration_worker(make_app, tmp_path):
-    """Factory: start a real registration worker (the app's environment: its database, the private Redis)."""
+    """Factory: start a real registration worker or bulk worker (the app's environment: its database, the private
+    Redis)."""
     procs = []
 
-    def start():
-        log = open(tmp_path / "worker.log", "wb")
+    def start(app: str = "registration.worker"):
+        log = open(tmp_path / f"{app}.log", "wb")
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "--app", "registration.worker", "worker", "--pool", "solo",
-             "--without-mingle", "--without-gossip", "--hostname", "banner-test@%h", "--loglevel", "WARNING"],
+            [sys.executable, "-m", "celery", "--app", app, "worker", "--pool", "solo",
+             "--without-mingle", "--without-gossip", "--hostname", f"{app}@%h", "--loglevel", "WARNING"],
             env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
 
     yield start
@@ -39,10 +42,15 @@ def test_banner_waits_for_the_worker_then_shows_where_everything_is(make_app, re
         assert main([*args, "--timeout", "2"]) == 1
         out, err = capsys.readouterr()
         assert out == ""
-        assert "still not answering after 2 s: registration-worker." in err
+        assert "still not answering after 2 s: registration-worker, registration-bulk-worker." in err
         assert "registration-api (/readyz)" not in err
 
-        registration_worker()
+        registration_worker()  # the events worker alone is not enough: the bulk worker is still awaited
+        celery = Celery("banner-test", broker=redis_server.url)
+        wait_for(lambda: workers_not_ready(celery, ["registration"]) == ["registration-bulk-worker"], 90,
+                 message="the registration worker consumes its queue")
+
+        registration_worker("registration.bulk_worker")
         assert main([*args, "--timeout", "90"]) == 0
     out, err = capsys.readouterr()
     assert "still not answering" not in err
@@ -59,7 +67,7 @@ def test_banner_gives_up_naming_an_api_that_does_not_answer(redis_server, capsys
     assert main(["--api", f"registration={closed}", "--redis-url", redis_server.url, "--timeout", "1"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert "registration-api (/readyz), registration-worker" in err
+    assert "registration-api (/readyz), registration-worker, registration-bulk-worker" in err
 
 
 def test_banner_stops_quietly_when_make_run_is_gone(redis_server, capsys):

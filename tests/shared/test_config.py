@@ -1,6 +1,6 @@
 import pytest
 
-from retret.celery_factory import celery_config
+from retret.celery_factory import celery_config, consume, make_celery
 from retret.config import ConfigError, env_bool, load_common
 
 
@@ -29,6 +29,16 @@ def test_celery_settings_are_the_reliable_ones(monkeypatch):
     assert conf["broker_transport_options"]["visibility_timeout"] == 42
     assert conf["task_default_queue"] == "ci7-reporting"
     assert [q.name for q in conf["task_queues"]] == ["ci7-reporting", "ci7-reporting.bulk"]
+
+
+def test_a_worker_consumes_either_its_events_queue_or_its_bulk_queue(monkeypatch):
+    monkeypatch.setenv("CELERY_QUEUE_PREFIX", "ci7-")
+    events = consume(make_celery("notifications", load_common("notifications")), "notifications", bulk=False)
+    bulk = consume(make_celery("notifications", load_common("notifications")), "notifications", bulk=True)
+    assert [q.name for q in events.conf.task_queues] == ["ci7-notifications"]
+    assert [q.name for q in bulk.conf.task_queues] == ["ci7-notifications.bulk"]
+    assert (events.conf.retret_process, bulk.conf.retret_process) == ("notifications-worker",
+                                                                       "notifications-bulk-worker")
 
 
 def test_beat_schedules_relays_heartbeats_and_gap_scans():

@@ -19,7 +19,7 @@ from typing import Callable
 from celery import Celery
 
 from ..config import env_str
-from ..queues import SERVICES, queue_name
+from ..queues import SERVICES, WITH_BULK_WORKER, queue_name
 
 DEFAULT_APIS = {"registration": "http://127.0.0.1:5001", "notifications": "http://127.0.0.1:5002",
                 "reporting": "http://127.0.0.1:5003"}
@@ -42,14 +42,18 @@ def apis_not_ready(apis: dict[str, str]) -> list[str]:
 
 
 def workers_not_ready(celery: Celery, services: list[str]) -> list[str]:
-    """The services no worker consumes the queue of yet (asked over Celery's broadcast, which keeps one reply per
-    worker even when, as under make run, they share a node name)."""
+    """The Procfile workers (`<service>-worker`, `<service>-bulk-worker`) whose queue nobody consumes yet (asked
+    over Celery's broadcast, which keeps one reply per worker even when, as under make run, they share a node
+    name)."""
+    wanted = {f"{service}-worker": queue_name(service) for service in services}
+    wanted |= {f"{service}-bulk-worker": queue_name(service, bulk=True)
+               for service in services if service in WITH_BULK_WORKER}
     try:
         replies = celery.control.broadcast("active_queues", reply=True, timeout=1.0)
     except Exception:  # noqa: BLE001 - the broker not answering yet is the same as no worker yet
-        return list(services)
+        return list(wanted)
     consumed = {queue["name"] for reply in replies for queues in reply.values() for queue in queues or ()}
-    return [service for service in services if queue_name(service) not in consumed]
+    return [process for process, queue in wanted.items() if queue not in consumed]
 
 
 def wait_until_up(apis: dict[str, str], redis_url: str, timeout: float,
@@ -62,7 +66,7 @@ def wait_until_up(apis: dict[str, str], redis_url: str, timeout: float,
     missing: list[str] = []
     while keep_waiting():
         missing = [f"{service}-api (/readyz)" for service in apis_not_ready(apis)]
-        missing += [f"{service}-worker" for service in workers_not_ready(celery, list(apis))]
+        missing += workers_not_ready(celery, list(apis))
         if not missing or time.monotonic() >= deadline:
             break
         time.sleep(1)

@@ -1,5 +1,8 @@
 """The whole system for integration tests: three databases, a private Redis, an SMTP server, the three
-Celery workers and beat as real processes (the same commands as the Procfile), the APIs in-process."""
+Celery workers and beat as real processes (the same commands as the Procfile), the APIs in-process.
+
+On 2 cores the stack saves processes: each service's worker also consumes its `.bulk` queue, unless a test asks
+for the Procfile's separate bulk workers (`bulk_workers=True`, processes `<service>-bulk`)."""
 from __future__ import annotations
 
 import os
@@ -11,6 +14,8 @@ import time
 import uuid
 from contextlib import contextmanager
 
+from retret.queues import WITH_BULK_WORKER
+
 from .infra import REPO, SERVICES, RedisServer, create_pg_database, drop_pg_database, migrate, wait_for
 from .smtp import SmtpServer
 
@@ -21,8 +26,10 @@ FAST_BUS = {
 
 
 class Stack:
-    def __init__(self, base_env: dict, backend: str = "postgresql", overrides: dict | None = None):
+    def __init__(self, base_env: dict, backend: str = "postgresql", overrides: dict | None = None,
+                 bulk_workers: bool = False):
         self.backend = backend
+        self.bulk_workers = bulk_workers
         self.tmp = tempfile.mkdtemp(prefix="retret-stack-")
         self.redis = RedisServer()
         self.smtp = SmtpServer()
@@ -44,6 +51,9 @@ class Stack:
         self.env.update(REDIS_URL=self.redis.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(self.smtp.port))
         for service in SERVICES:
             self.start_worker(service)
+        if self.bulk_workers:
+            for service in WITH_BULK_WORKER:
+                self.start_worker(f"{service}-bulk")
         self.start_process("beat", ["--app", "retret.beat", "beat", "--loglevel", "INFO"])
         return self
 
@@ -54,11 +64,15 @@ class Stack:
                                             stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
                                             start_new_session=True)
 
-    def start_worker(self, service: str) -> None:
-        # As in the Procfile, but one process each: 2 cores must carry three workers, beat and the tests.
-        self.start_process(service, ["--app", f"{service}.worker", "worker", "--loglevel", "INFO",
-                                     "--concurrency", "1", "--without-gossip", "--without-mingle",
-                                     "--hostname", f"{service}@%h"])
+    def start_worker(self, name: str) -> None:
+        """`name` is a service (its worker) or `<service>-bulk` (its bulk worker). As in the Procfile, but one
+        process each: 2 cores must carry the workers, beat and the tests."""
+        service, bulk = name.removesuffix("-bulk"), name.endswith("-bulk")
+        args = ["--app", f"{service}.bulk_worker" if bulk else f"{service}.worker", "worker", "--loglevel", "INFO",
+                "--concurrency", "1", "--without-gossip", "--without-mingle", "--hostname", f"{name}@%h"]
+        if not bulk and not self.bulk_workers and service in WITH_BULK_WORKER:
+            args += ["--queues", f"{self.queue(service)},{self.queue(service)}.bulk"]
+        self.start_process(name, args)
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -125,7 +139,7 @@ class Stack:
     def wait_ready(self, timeout: float = 60) -> None:
         """Every worker has registered with the broker (it consumes its queue)."""
         def ready():
-            for name in SERVICES:
+            for name in self.procs.keys() - {"beat"}:
                 path = os.path.join(self.tmp, f"{name}.log")
                 if not os.path.exists(path) or b"ready." not in open(path, "rb").read():
                     return False

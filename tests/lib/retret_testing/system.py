@@ -70,10 +70,10 @@ class System:
                         message=f"{count} mail(s) to {address}\n{self.stack.logs()}")
 
 
-def run_system(backend="postgresql", overrides=None):
+def run_system(backend="postgresql", overrides=None, bulk_workers=False):
     """Start a stack, point this process's environment at it, yield a System, then clean up."""
     saved = dict(os.environ)
-    stack = Stack(TEST_ENV, backend=backend, overrides=overrides)
+    stack = Stack(TEST_ENV, backend=backend, overrides=overrides, bulk_workers=bulk_workers)
     try:
         stack.start()
         os.environ.update(stack.env)
