@@ -139,6 +139,23 @@ def test_stats_list_the_officials_nobody_reached(client, admin_headers, ctx, env
     assert officials["unreachable_total"] == 2 and officials["unreachable"][0]["nip"] == "198609262015051003"
 
 
+def test_stats_of_every_retreat_count_all_officials_and_list_the_first_unreached(client, admin_headers, ctx,
+                                                                                  envelope, monkeypatch):
+    from notifications import services
+    for n, retreat_id in ((1, RETREAT_ID), (2, RETREAT_ID), (3, OTHER_RETREAT)):
+        ctx.bus.consume(envelope("participant.invited", registration_id=str(uuid.UUID(int=n)), retreat_id=retreat_id,
+                                 official={**OFFICIAL, "nip": f"19860926201505100{n}", "name": f"Pejabat {n}",
+                                           "email": None, "phone": None}), HANDLERS)
+    monkeypatch.setattr(services, "UNREACHABLE_LIMIT", 2)
+    officials = get(client, admin_headers, f"{BASE}/stats").get_json()["officials"]
+    assert (officials["total"], officials["without_email"], officials["unreachable_total"]) == (3, 3, 3)
+    assert len(officials["unreachable"]) == 2  # the count is whole, the list stops at the limit
+    assert {o["retreat_id"] for o in officials["unreachable"]} <= {RETREAT_ID, OTHER_RETREAT}
+    one = get(client, admin_headers, f"{BASE}/stats", retreat_id=OTHER_RETREAT).get_json()["officials"]
+    assert (one["total"], one["unreachable_total"], [o["name"] for o in one["unreachable"]]) == (
+        1, 1, ["Pejabat 3"])
+
+
 @pytest.mark.parametrize("path", [BASE, f"{BASE}/stats", f"{BASE}/{uuid.uuid4()}"])
 def test_admin_only(client, path):
     assert_problem(client.get(path), 401)

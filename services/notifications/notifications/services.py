@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import event as sa_event, func, select
+from sqlalchemy import and_, event as sa_event, func, or_, select
 from sqlalchemy.orm import Session
 
 from retret import clock
@@ -270,29 +270,37 @@ FAILED = (lifecycle.PERMANENT_FAILURE, lifecycle.TECHNICAL_FAILURE)
 
 def _officials_stats(session: Session, retreat_id: str | None) -> dict:
     """Officials with an open registration lacking a channel, and those nobody reached: no contact at all, or
-    every message to them failed (one still on its way is not unreached yet)."""
+    every message to them failed (one still on its way is not unreached yet). Counted in SQL, and only the first
+    UNREACHABLE_LIMIT unreached are read: a ministry's tens of thousands of officials never come into Python."""
     failed = func.count().filter(Notification.status.in_(FAILED))
     per_registration = (select(Notification.registration_id, func.count().label("total"), failed.label("failed"))
                         .where(Notification.registration_id.is_not(None))
                         .group_by(Notification.registration_id).subquery())
-    stmt = (select(Recipient, per_registration.c.total, per_registration.c.failed)
-            .outerjoin(per_registration, per_registration.c.registration_id == Recipient.registration_id)
-            .where(Recipient.status.in_(ACTIVE_STATUSES))
-            .order_by(Recipient.retreat_id, Recipient.name, Recipient.registration_id))
-    if retreat_id is not None:
-        stmt = stmt.where(Recipient.retreat_id == str(retreat_id))
-    rows = session.execute(stmt).all()
-    unreachable = []
-    for r, total, failed_count in rows:
-        no_contact = not (r.email or "").strip() and not (r.phone or "").strip()
-        if no_contact or (total and total == failed_count):
-            unreachable.append({"registration_id": r.registration_id, "retreat_id": r.retreat_id, "nip": r.nip,
-                                "name": r.name, "status": r.status, "messages": total or 0,
-                                "reason": "no_contact" if no_contact else "all_failed"})
+    no_email = func.coalesce(func.trim(Recipient.email), "") == ""
+    no_phone = func.coalesce(func.trim(Recipient.phone), "") == ""
+    no_contact = and_(no_email, no_phone)
+    unreached = or_(no_contact, and_(per_registration.c.total > 0,
+                                     per_registration.c.total == per_registration.c.failed))
+
+    def active(stmt):
+        stmt = (stmt.select_from(Recipient)
+                .outerjoin(per_registration, per_registration.c.registration_id == Recipient.registration_id)
+                .where(Recipient.status.in_(ACTIVE_STATUSES)))
+        return stmt.where(Recipient.retreat_id == str(retreat_id)) if retreat_id is not None else stmt
+
+    total, without_email, without_phone, unreachable_total = session.execute(active(select(
+        func.count(), func.count().filter(no_email), func.count().filter(no_phone),
+        func.count().filter(unreached)))).one()
+    rows = session.execute(active(select(
+        Recipient.registration_id, Recipient.retreat_id, Recipient.nip, Recipient.name, Recipient.status,
+        func.coalesce(per_registration.c.total, 0), no_contact))
+        .where(unreached).order_by(Recipient.retreat_id, Recipient.name, Recipient.registration_id)
+        .limit(UNREACHABLE_LIMIT)).all()
     return {
-        "total": len(rows),
-        "without_email": sum(1 for r, *_ in rows if not (r.email or "").strip()),
-        "without_phone": sum(1 for r, *_ in rows if not (r.phone or "").strip()),
-        "unreachable_total": len(unreachable),
-        "unreachable": unreachable[:UNREACHABLE_LIMIT],
+        "total": total, "without_email": without_email, "without_phone": without_phone,
+        "unreachable_total": unreachable_total,
+        "unreachable": [{"registration_id": registration_id, "retreat_id": retreat, "nip": nip, "name": name,
+                         "status": status, "messages": messages,
+                         "reason": "no_contact" if lacks_contact else "all_failed"}
+                        for registration_id, retreat, nip, name, status, messages, lacks_contact in rows],
     }
