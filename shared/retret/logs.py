@@ -56,6 +56,8 @@ ROUTINE_TASKS = frozenset({"relay_outbox", "publish_heartbeat", "handle_heartbea
 HEARTBEAT_TASKS = frozenset({"publish_heartbeat", "handle_heartbeat"})
 # How Celery shows a result that means "nothing to do" (it logs repr() of the return value).
 IDLE_RESULTS = frozenset({"None", "0", "{}", "[]", "()", "''", "False"})
+# Celery's line for a task that expired before a worker took it (celery.worker.request).
+LOG_DISCARDED = "Discarding revoked task: %s[%s]"
 HEALTH_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 ALEMBIC_PREAMBLE = ("Context impl", "Will assume")
 
@@ -72,6 +74,9 @@ class RoutineFilter(logging.Filter):
             return False
         if record.msg == LOG_SUCCESS and isinstance(record.args, dict):
             return not _idle_routine_task(record.args)
+        if record.msg == LOG_DISCARDED and isinstance(record.args, tuple) and record.args:
+            # A beat entry that expired in the queue while the workers were busy: the next one is seconds away.
+            return str(record.args[0]).rpartition(".")[2] not in ROUTINE_TASKS
         if record.name == "gunicorn.access":
             status = getattr(record, "http_status", None)
             return not (getattr(record, "http_path", None) in HEALTH_PATHS and isinstance(status, int) and status < 400)

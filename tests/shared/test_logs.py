@@ -163,6 +163,9 @@ def test_text_drops_the_routine_that_did_nothing(capture):
     app.tasks["testsvc.publish_heartbeat"].apply()
     app.tasks["testsvc.send_due"].apply(args=({},))
     logging.getLogger("alembic.runtime.migration").info("Context impl %s.", "PostgresqlImpl")
+    # A relay that expired in the queue while the workers were busy: beat sends the next one in a second.
+    logging.getLogger("celery.worker.request").info("Discarding revoked task: %s[%s]", "testsvc.relay_outbox",
+                                                    "e5aac4a4-f926-47bb-90af-b6edcf8af01b")
     assert written() == ""
 
 
@@ -175,9 +178,11 @@ def test_text_keeps_real_work_warnings_and_errors(capture):
     logging.getLogger("celery.beat").warning("Scheduler: Sending due task %s (%s) failed", "x", "y")
     logging.getLogger("retret.bus.bus").warning("relay could not publish: %s", "Connection refused")
     logging.getLogger("alembic.runtime.migration").info("Running upgrade  -> 0001, initial")
+    logging.getLogger("celery.worker.request").info("Discarding revoked task: %s[%s]", "testsvc.import_rows",
+                                                    "723ef78d-1531-4f70-9079-8ab1304a08ef")  # real work lost: shown
     # (without the trace id an earlier test may have left in this thread's context)
     messages = [re.sub(r"  trace=\S+$", "", TEXT_LINE.match(line)["message"]) for line in written().splitlines()]
-    assert len(messages) == 6, messages
+    assert len(messages) == 7, messages
     assert re.fullmatch(r"Task testsvc\.relay_outbox\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: 3", messages[0])
     assert re.fullmatch(r"Task testsvc\.send_due\[[0-9a-f]{8}…\] succeeded in \d+\.\d{3}s: \{'sent': 2\}",
                         messages[1])
@@ -185,6 +190,7 @@ def test_text_keeps_real_work_warnings_and_errors(capture):
     assert messages[3].startswith("Scheduler: Sending due task x (y) failed")
     assert messages[4] == "relay could not publish: Connection refused"
     assert messages[5].startswith("Running upgrade")
+    assert messages[6] == "Discarding revoked task: testsvc.import_rows[723ef78d-1531-4f70-9079-8ab1304a08ef]"
 
 
 def test_every_task_beat_sends_counts_as_routine():
