@@ -85,7 +85,8 @@ def _request(session: Session, registration: Registration, data: dict, requested
             session.flush()
     except IntegrityError:
         # The same key raced in through a lock this request did not share (the organiser's and the official's
-        # endpoints lock different rows): the unique index let one in, and that one is the answer.
+        # endpoints lock different rows): the unique index let one in, and that one answers (or, made by another
+        # request, refuses) this one.
         existing = _keyed(session, registration.id, key) if key else None
         if existing is None:
             raise
