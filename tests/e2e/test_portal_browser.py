@@ -310,7 +310,9 @@ def test_a_confirmed_official_asks_for_a_sick_permit(portal, page, confirmed_wit
     page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
     page.fill("[name=reason]", "Demam tinggi <38,5°C>, surat dokter menyusul")
     page.screenshot(path="/tmp/portal-permit.png", full_page=True)
-    page.click("[data-action=submit]")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/permits")) as sent:
+        page.click("[data-action=submit]")
+    assert 0 < len(sent.value.headers["idempotency-key"]) <= 200
 
     expect(page.locator("#permit-success")).to_have_text("Pengajuan izin telah dikirim dan menunggu keputusan panitia.")
     item = page.locator("#permit-list > li")
@@ -363,8 +365,8 @@ def test_a_permit_without_a_reason_shows_the_field_error(portal, page, confirmed
 
 
 def test_a_permit_whose_reply_was_lost_is_not_sent_twice(portal, page, confirmed_with_agenda):
-    """The request reached the server but its reply never came back: the page finds the permit instead of
-    leaving the official to send it a second time."""
+    """The request reached the server but its reply never came back: the page sends it again with the same
+    Idempotency-Key, and the server answers the permit it made instead of making a second."""
     from playwright.sync_api import expect
     world = confirmed_with_agenda
     page.goto(portal.link(world["registration"]))
@@ -373,16 +375,63 @@ def test_a_permit_whose_reply_was_lost_is_not_sent_twice(portal, page, confirmed
     page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
     page.fill("[name=reason]", "Rapat koordinasi di Surabaya")
 
-    def lose_the_reply(route):
-        route.fetch()  # the server receives and stores it ...
-        route.abort()  # ... and the answer is lost on the way back
-    page.route("**/permits", lose_the_reply)
+    keys, answers = [], []
+
+    def lose_the_first_reply(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        response = route.fetch()  # the server receives and stores it ...
+        answers.append(response.status)
+        if len(keys) == 1:
+            route.abort()  # ... and the answer is lost on the way back
+        else:
+            route.fulfill(response=response)
+    page.route("**/permits", lose_the_first_reply)
     page.click("[data-action=submit]")
 
     expect(page.locator("#permit-list .permit-status")).to_have_text("Menunggu")
     expect(page.locator("#permit-success")).to_be_visible()
     expect(page.locator("[role=alert]")).to_be_hidden()
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1], keys
+    assert answers == [201, 200]  # made, then answered again
     assert len(portal.permits(world["retreat"]["id"])) == 1
+
+
+def test_the_official_sending_again_after_a_network_failure_reuses_the_key(portal, page, confirmed_with_agenda):
+    """No connection at all (the page's own retry fails too): the official presses the button again, with the
+    same key as long as the form says the same; a changed form is another request with another key."""
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    page.goto(portal.link(world["registration"]))
+    page.click("[data-action=permit]")
+    page.get_by_label("Sakit").check()
+    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
+    page.fill("[name=reason]", "Demam")
+    keys = []
+
+    def offline(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.abort()
+    page.route("**/permits", offline)
+    page.click("[data-action=submit]")
+    expect(page.locator("[role=alert]")).to_contain_text("Koneksi terputus")
+    page.click("[data-action=submit]")
+    for _ in range(200):  # each press is a send and the page's own retry: four requests
+        if len(keys) == 4:
+            break
+        page.wait_for_timeout(25)
+    page.unroute("**/permits", offline)
+
+    def online(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.continue_()
+    page.route("**/permits", online)
+    page.fill("[name=reason]", "Demam tinggi")
+    page.click("[data-action=submit]")
+
+    expect(page.locator("#permit-list .permit-status")).to_have_text("Menunggu")
+    assert len(keys) == 5 and len(set(keys[:4])) == 1 and keys[4] != keys[0], keys
+    [permit] = portal.permits(world["retreat"]["id"])
+    assert permit["reason"] == "Demam tinggi"
 
 
 def test_no_permit_form_before_confirming(portal, page, upcoming):

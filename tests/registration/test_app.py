@@ -1,7 +1,7 @@
 """The app as a whole: OpenAPI lists every path with its error responses, health, tasks, migrations."""
 import os
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select
 
 from retret.auth import issue_token
 from retret_testing.http import assert_problem, bearer
@@ -117,7 +117,8 @@ def test_the_api_answers_when_redis_is_down(make_app):
     assert client.get("/readyz").get_json()["redis"] == "down"
 
 
-def test_the_embedded_sqlite_default_runs_an_invitation_end_to_end(tmp_path, service_env, redis_server):
+def test_the_embedded_sqlite_default_runs_an_invitation_end_to_end(tmp_path, service_env, redis_server,
+                                                                   monkeypatch):
     from registration import create_app
     from registration.context import context
     from retret.migrate import upgrade
@@ -142,6 +143,26 @@ def test_the_embedded_sqlite_default_runs_an_invitation_end_to_end(tmp_path, ser
     assert context.bus.relay() == 3
     events = client.get("/api/v1/events", headers=headers).get_json()["items"]
     assert [e["type"] for e in events] == ["retreat.published", "participant.invited", "registration.confirmed"]
+    # A permit with an Idempotency-Key: SQLite's partial unique index and the savepoint behave as PostgreSQL's.
+    permit = {"kind": "sick", "reason": "Demam", "starts_at": "2099-05-16T08:00:00+07:00",
+              "ends_at": "2099-05-16T10:00:00+07:00"}
+    url = f"/api/v1/invitations/{token}/permits"
+    made = client.post(url, json=permit, headers={"Idempotency-Key": "k"})
+    assert made.status_code == 201, made.get_json()
+    from registration.services import permits
+    real, lookups = permits._keyed, []
+
+    def misses_the_first_lookup(session, registration_id, key):
+        lookups.append(key)
+        return None if len(lookups) == 1 else real(session, registration_id, key)
+    monkeypatch.setattr(permits, "_keyed", misses_the_first_lookup)
+    again = client.post(url, json=permit, headers={"Idempotency-Key": "k"})  # answered through the unique index
+    assert again.status_code == 200 and again.get_json()["id"] == made.get_json()["id"] and len(lookups) == 2
+    assert client.post(url, json=permit).status_code == 201  # no key: a new one, as before
+    with context.db.engine.connect() as conn:
+        outbox = context.tables.outbox
+        assert conn.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.type == "permit.requested")).scalar_one() == 2
     for _ in range(6):
         client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"})
     assert client.post("/api/v1/auth/token", json={"username": "admin", "password": "salah"}).status_code == 429

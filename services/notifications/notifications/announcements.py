@@ -5,17 +5,15 @@ bulk queue writes one notification per official, so 10,000 recipients never hold
 makes a repeated request answer the same and send nothing again; the same key with another body is refused."""
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from typing import Mapping
 
 from sqlalchemy import func, select
 
 from retret import clock
-from retret.bus.bus import json_ready
 from retret.db import insert_ignore
-from retret.http.errors import ApiError, field_error
+from retret.http.errors import ApiError
+from retret.http.idempotency import key_reused, request_hash
 from retret.queues import NOTIFICATIONS, queue_name
 from retret.timezones import in_zone
 
@@ -25,21 +23,13 @@ from .domain.lifecycle import STATUSES
 from .domain.messages import CHANNELS
 from .models import Announcement, Fanout, Notification, Recipient, Retreat
 
-KEY_HEADER = "Idempotency-Key"
 
-
-def _request_hash(body: Mapping) -> str:
-    return hashlib.sha256(json.dumps(json_ready(dict(body)), sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def create_announcement(key: str | None, body: Mapping, user: str | None) -> tuple[dict, bool]:
-    """(the answer, whether it was created now); the same key and body answer what the first request answered."""
-    key = (key or "").strip()
-    if not key or len(key) > 200:
-        raise field_error(KEY_HEADER, "Header Idempotency-Key wajib diisi (paling panjang 200 karakter).")
+def create_announcement(key: str, body: Mapping, user: str | None) -> tuple[dict, bool]:
+    """(the answer, whether it was created now); the same key and body answer what the first request answered.
+    `key` is the request's Idempotency-Key, checked by the API (retret.http.idempotency)."""
     audience = {name: list((body.get("audience") or {}).get(name) or []) for name in
                 ("units", "position_kinds", "groups", "statuses")}
-    digest = _request_hash({**body, "audience": audience})
+    digest = request_hash({**body, "audience": audience})
     retreat_id = str(body["retreat_id"])
     with context.bus.unit_of_work() as session:
         if session.get(Retreat, retreat_id) is None:
@@ -57,8 +47,7 @@ def create_announcement(key: str | None, body: Mapping, user: str | None) -> tup
             existing = session.execute(select(Announcement).where(Announcement.idempotency_key == key)
                                        ).scalar_one()
             if existing.request_hash != digest:
-                raise field_error(KEY_HEADER, "Idempotency-Key ini sudah dipakai untuk pengumuman lain.",
-                                  code="idempotency_key_reused")
+                raise key_reused("Idempotency-Key ini sudah dipakai untuk pengumuman lain.")
             return _answer(existing), False
         session.add(Fanout(id=str(uuid.uuid4()), key=f"announcement:{new_id}", retreat_id=retreat_id,
                            kind="announcement", due_at=send_at, until=None, data={"announcement_id": new_id},

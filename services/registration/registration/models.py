@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
-    UniqueConstraint,
+    UniqueConstraint, text as sql_text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -265,7 +265,14 @@ class StationToken(Timestamps, Base):
 class Permit(Timestamps, Base):
     """A permit (izin) of an official for sessions or a period: pending → approved | rejected."""
     __tablename__ = "permits"
-    __table_args__ = (Index("ix_permits_retreat_created", "retreat_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_permits_retreat_created", "retreat_id", "created_at", "id"),
+        # One permit per request key of an official: a retried request (lost reply) finds the first one, and two
+        # racing retries cannot both insert. Rows without a key (older clients) are not constrained.
+        Index("uq_permits_registration_idempotency_key", "registration_id", "idempotency_key", unique=True,
+              postgresql_where=sql_text("idempotency_key IS NOT NULL"),
+              sqlite_where=sql_text("idempotency_key IS NOT NULL")),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     retreat_id: Mapped[str] = mapped_column(ForeignKey("retreats.id", ondelete="CASCADE"))
@@ -280,6 +287,8 @@ class Permit(Timestamps, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the request's, if it sent one
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the same key with another body: 422
 
     registration: Mapped[Registration] = relationship(lazy="joined", innerjoin=True)
 

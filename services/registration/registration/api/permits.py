@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from retret.auth import ADMIN, OPERATOR, SECRETARIAT, current_claims, is_admin
 from retret.http.docs import problems, public, staff
+from retret.http.idempotency import header_doc, key_from_request
 
 from ..schemas import permits as schemas
 from ..services import permits
@@ -14,6 +15,13 @@ blp = Blueprint("permits", __name__, url_prefix="/api/v1", description="Permits 
 READERS = (OPERATOR, SECRETARIAT)
 NOT_REQUESTABLE = (409, "The registration is not confirmed (code not_confirmed) or the retreat is cancelled")
 DECIDED = (409, "The permit was decided before (code permit_decided)")
+# Optional: clients without a key keep getting a new permit per request, as before the header existed.
+IDEMPOTENCY_KEY = header_doc(False, "Optional, at most 200 characters, scoped to the official's registration. The "
+                                    "same key with the same body answers the permit it made (200) and makes nothing "
+                                    "new; with another body 422.")
+INVALID = (422, "Invalid body, a blank or too long Idempotency-Key, or the key used with another body (code "
+                "idempotency_key_reused)")
+REPLAYED = "The permit an earlier request with the same Idempotency-Key made (nothing new was made)"
 
 
 @blp.route("/retreats/<uuid:retreat_id>/permits")
@@ -21,12 +29,16 @@ class RetreatPermits(MethodView):
     @staff(ADMIN)
     @blp.arguments(schemas.PermitCreate)
     @blp.response(201, schemas.Permit)
-    @problems(400, 404, NOT_REQUESTABLE, 422)
+    @blp.alt_response(200, schema=schemas.Permit, description=REPLAYED)
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
+    @problems(400, 404, NOT_REQUESTABLE, INVALID)
     def post(self, data, retreat_id):
         """Request a permit for an official (by `nip` or `registration_id`), for sessions or a period
 
-        The permit is `pending` (permit.requested) until an admin approves or rejects it."""
-        return permits.request_permit(retreat_id, data, current_claims()["sub"])
+        The permit is `pending` (permit.requested) until an admin approves or rejects it. 201 when made now; 200
+        with the permit an earlier request with the same `Idempotency-Key` made."""
+        body, made = permits.request_permit(retreat_id, data, current_claims()["sub"], key_from_request(False))
+        return body, 201 if made else 200
 
     @staff(*READERS)
     @blp.arguments(schemas.PermitListArgs, location="query")
@@ -42,10 +54,16 @@ class OwnPermits(MethodView):
     @public()
     @blp.arguments(schemas.OwnPermitCreate)
     @blp.response(201, schemas.Permit)
-    @problems(400, 404, NOT_REQUESTABLE, 422)
+    @blp.alt_response(200, schema=schemas.Permit, description=REPLAYED)
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
+    @problems(400, 404, NOT_REQUESTABLE, INVALID)
     def post(self, data, token):
-        """The official asks for a permit through the invitation link (a reason is required)"""
-        return permits.request_own_permit(token, data)
+        """The official asks for a permit through the invitation link (a reason is required)
+
+        201 when made now; 200 with the permit an earlier request with the same `Idempotency-Key` made (the page
+        sends one key per submission and the same one again when it retries after a lost reply)."""
+        body, made = permits.request_own_permit(token, data, key_from_request(False))
+        return body, 201 if made else 200
 
 
 @blp.route("/permits/<uuid:permit_id>/approve")

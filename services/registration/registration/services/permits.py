@@ -1,14 +1,20 @@
 """Permits (izin): requested by the organiser or by the official (invitation link), approved or rejected by an
 admin. Approval turns the official's absences in its span into excused — for sessions already past too — emitting
-attendance.updated for each; a scan (present, late) stays: the official came."""
+attendance.updated for each; a scan (present, late) stays: the official came.
+
+A request may carry an Idempotency-Key (the invitation page always sends one: phones lose replies and retry). The
+key is scoped to the official's registration: the same key with the same request answers the permit it made, with
+no second permit and no second permit.requested; with another request it is refused (422 on the header)."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retret import clock
 from retret.db import insert_ignore
 from retret.http.errors import ApiError, field_error
+from retret.http.idempotency import key_reused, request_hash
 from retret.http.pagination import keyset_page
 from retret.rules.attendance import EXCUSED, permit_covers
 from retret.rules.nip import normalize_nip
@@ -25,22 +31,23 @@ from .invitations import _claimed
 PERMIT_NOT_FOUND = "Izin tidak ditemukan."
 UNKNOWN_SESSION = "Sesi tidak ditemukan pada retret ini."
 UNKNOWN_NIP = "NIP ini tidak terdaftar pada retret ini."
+KEY_REUSED = "Idempotency-Key ini sudah dipakai untuk pengajuan izin lain."
 
 
 # --------------------------------------------------------------------------- requests
-def request_permit(retreat_id: str, data: dict, requested_by: str) -> dict:
-    """By the organiser, for an official named by NIP or registration id."""
+def request_permit(retreat_id: str, data: dict, requested_by: str, key: str | None = None) -> tuple[dict, bool]:
+    """By the organiser, for an official named by NIP or registration id: (the permit, whether made now)."""
     with context.bus.unit_of_work() as session:
         retreat = get_retreat(session, retreat_id, lock=True)
         registration = _registration(session, retreat.id, data)
-        return _request(session, registration, data, requested_by)
+        return _request(session, registration, data, requested_by, key)
 
 
-def request_own_permit(token: str, data: dict) -> dict:
-    """By the official, through the invitation link (the reason is required)."""
+def request_own_permit(token: str, data: dict, key: str | None = None) -> tuple[dict, bool]:
+    """By the official, through the invitation link (the reason is required): (the permit, whether made now)."""
     with context.bus.unit_of_work() as session:
         registration = _claimed(session, token, lock=True)
-        return _request(session, registration, data, rules.OFFICIAL)
+        return _request(session, registration, data, rules.OFFICIAL, key)
 
 
 def _registration(session: Session, retreat_id: str, data: dict) -> Registration:
@@ -57,15 +64,54 @@ def _registration(session: Session, retreat_id: str, data: dict) -> Registration
     return registration
 
 
-def _request(session: Session, registration: Registration, data: dict, requested_by: str) -> dict:
+def _request(session: Session, registration: Registration, data: dict, requested_by: str,
+             key: str | None) -> tuple[dict, bool]:
+    digest = _digest(data, requested_by) if key else None
+    if key:
+        # A retry is answered before the rules: the permit was made when they allowed it, and the client only
+        # wants to know what became of its request (even if the retreat was cancelled since).
+        existing = _keyed(session, registration.id, key)
+        if existing is not None:
+            return _replayed(existing, digest), False
     rules.check_requestable(registration.status, registration.retreat.status)
     session_ids = _session_ids(session, registration.retreat_id, data["session_ids"])
     permit = Permit(retreat_id=registration.retreat_id, registration=registration, kind=data["kind"],
                     reason=data.get("reason"), session_ids=session_ids, starts_at=data.get("starts_at"),
-                    ends_at=data.get("ends_at"), status=rules.PENDING, requested_by=requested_by)
-    session.add(permit)
-    session.flush()
+                    ends_at=data.get("ends_at"), status=rules.PENDING, requested_by=requested_by,
+                    idempotency_key=key, request_hash=digest)
+    try:
+        with session.begin_nested():
+            session.add(permit)
+            session.flush()
+    except IntegrityError:
+        # The same key raced in through a lock this request did not share (the organiser's and the official's
+        # endpoints lock different rows): the unique index let one in, and that one answers (or, made by another
+        # request, refuses) this one.
+        existing = _keyed(session, registration.id, key) if key else None
+        if existing is None:
+            raise
+        return _replayed(existing, digest), False
     _record(session, permit, "permit.requested")
+    return permit_view(permit), True
+
+
+def _digest(data: dict, requested_by: str) -> str:
+    """Of what the permit would hold and who asks; who it is for is the key's scope. Sessions named twice, key
+    order and the offset of a time do not make another request."""
+    return request_hash({"requested_by": requested_by, "kind": data["kind"], "reason": data.get("reason"),
+                         "session_ids": agenda.unique(str(i) for i in data.get("session_ids") or []),
+                         "starts_at": data.get("starts_at"), "ends_at": data.get("ends_at")})
+
+
+def _keyed(session: Session, registration_id: str, key: str) -> Permit | None:
+    return session.scalar(select(Permit).where(Permit.registration_id == registration_id,
+                                               Permit.idempotency_key == key))
+
+
+def _replayed(permit: Permit, digest: str) -> dict:
+    """The permit a request with this key made (as it is now: it may have been decided since)."""
+    if permit.request_hash != digest:
+        raise key_reused(KEY_REUSED)
     return permit_view(permit)
 
 

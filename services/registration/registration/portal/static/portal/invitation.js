@@ -3,8 +3,9 @@
  * Reads the token from its own URL, loads GET {registrationApi}/invitations/{token}, and answers it with
  * POST .../confirm or .../decline; once confirmed, asks for permits (izin) with POST .../permits. Every piece of
  * data goes into the page through textContent, never as HTML.
- * Built for a phone on a poor connection: requests time out, a failed send keeps the form as typed, and the
- * answers are idempotent on the server, so sending again after a lost reply is safe. */
+ * Built for a phone on a poor connection: requests time out, a failed send keeps the form as typed, and every
+ * send is idempotent on the server (answers by nature, permits by their Idempotency-Key), so sending again after
+ * a lost reply is safe. */
 (function () {
   "use strict";
 
@@ -58,6 +59,11 @@
   var API = (config.registrationApi || (window.location.origin + "/api/v1")).replace(/\/+$/, "");
   var state = { retreat: null, registration: null, canRespond: false, sessions: [], permits: [] };
   var sending = false;
+  // A permit request's body (as JSON) → the Idempotency-Key it was sent with, until the server answers it: sending
+  // the same request again (the page's own retry, or the official pressing the button again after a network
+  // failure, even in a reopened form) carries the same key, so the server makes one permit. Another body is
+  // another request and gets its own key.
+  var permitKeys = {};
 
   function $(id) { return document.getElementById(id); }
 
@@ -82,7 +88,7 @@
     this.body = body || null;  // the problem+json body, when there was one
   }
 
-  function call(method, path, payload) {
+  function call(method, path, payload, headers) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     var options = {
@@ -93,6 +99,7 @@
       referrerPolicy: "no-referrer"
     };
     if (controller) { options.signal = controller.signal; }
+    Object.keys(headers || {}).forEach(function (name) { options.headers[name] = headers[name]; });
     if (payload !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(payload);
@@ -112,6 +119,28 @@
     }).finally(function () {
       if (timer) { clearTimeout(timer); }
     });
+  }
+
+  /* A fresh Idempotency-Key. randomUUID needs a recent browser and a secure context (HTTPS or localhost); the
+   * fallback is 128 random bits in hex, from getRandomValues where there is one. */
+  function newKey() {
+    var cryptoApi = window.crypto || window.msCrypto;
+    if (cryptoApi && typeof cryptoApi.randomUUID === "function") {
+      try { return cryptoApi.randomUUID(); } catch (e) { /* not a secure context: the fallback below */ }
+    }
+    var bytes = [], i;
+    if (cryptoApi && typeof cryptoApi.getRandomValues === "function") {
+      bytes = Array.prototype.slice.call(cryptoApi.getRandomValues(new Uint8Array(16)));
+    } else {
+      for (i = 0; i < 16; i += 1) { bytes.push(Math.floor(Math.random() * 256)); }
+    }
+    return bytes.map(function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function permitKey(payload) {
+    var body = JSON.stringify(payload);
+    if (!permitKeys[body]) { permitKeys[body] = newKey(); }
+    return permitKeys[body];
   }
 
   // ------------------------------------------------------------------ formatting (Bahasa Indonesia)
@@ -518,9 +547,29 @@
     clearAlert();
     clearFieldMessages(form);
 
-    var payload = collect(kind, form), known = state.permits.map(function (p) { return p.id; });
+    var payload = collect(kind, form);
     var path = "/invitations/" + TOKEN + "/" + (kind === "permit" ? "permits" : kind);
-    call("POST", path, payload).then(function (answer) {
+    var request;
+    if (kind === "permit") {
+      var body = JSON.stringify(payload), headers = { "Idempotency-Key": permitKey(payload) };
+      // A failed send may have reached the server with only its reply lost: send it once more right away with
+      // the same key, which answers the permit made (200) or makes it now, never a second one.
+      request = call("POST", path, payload, headers).catch(function (problem) {
+        if (problem instanceof Problem && problem.kind === "network") {
+          return call("POST", path, payload, headers);
+        }
+        throw problem;
+      }).then(function (answer) {
+        delete permitKeys[body];  // answered: a later identical request is a new one
+        return answer;
+      }, function (problem) {
+        if (!(problem instanceof Problem && problem.kind === "network")) { delete permitKeys[body]; }
+        throw problem;
+      });
+    } else {
+      request = call("POST", path, payload);
+    }
+    request.then(function (answer) {
       closeForm();
       if (kind === "permit") {
         permitSent(answer);
@@ -533,16 +582,6 @@
       show(success, true);
       success.focus();
     }, function (problem) {
-      if (kind === "permit" && problem instanceof Problem && problem.kind === "network") {
-        return arrivedAfterAll(payload, known).then(function (permit) {
-          if (permit) {
-            closeForm();
-            permitSent(permit);
-          } else {
-            showProblem(problem, form);
-          }
-        });
-      }
       var outcome = showProblem(problem, form);
       if (outcome === "invalid") { show($("invitation"), false); }
       if (outcome === "invalid" || outcome === "conflict") { closeForm(); }
@@ -561,17 +600,6 @@
     var success = setText("permit-success", MSG.permitSent);
     show(success, true);
     success.focus();
-  }
-
-  /* A permit request is not idempotent: when its reply was lost, ask the server whether it arrived (a permit
-   * that was not listed before and is the one sent) before the official sends it a second time. */
-  function arrivedAfterAll(payload, known) {
-    return call("GET", "/invitations/" + TOKEN).then(function (invitation) {
-      return (invitation.permits || []).filter(function (permit) {
-        return known.indexOf(permit.id) < 0 && permit.kind === payload.kind && permit.reason === payload.reason &&
-          permit.session_ids.join() === payload.session_ids.join();
-      })[0] || null;
-    }, function () { return null; });
   }
 
   // ------------------------------------------------------------------ loading
