@@ -8,6 +8,7 @@ badge staying in front of the camera for seconds more adds nothing."""
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -98,8 +99,49 @@ def test_the_camera_reads_a_badge_once(desk, camera_context):  # noqa: F811
     assert page.locator("#camera-message").is_hidden()
     assert native or len(decoder) == 1, decoder  # without BarcodeDetector, jsQR was fetched when the camera started
 
+    # The page hidden (another app, the screen off): the camera stops.
+    page.evaluate("""() => {
+        window.tracks = document.getElementById('camera-video').srcObject.getTracks();
+        Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""")
+    expect(page.locator("#camera-video")).to_be_hidden()
+    assert page.evaluate("window.tracks.length > 0 && window.tracks.every(t => t.readyState === 'ended')")
+    expect(page.get_by_role("button", name="Pindai dengan kamera")).to_be_visible()
+
+    # Started again with the same badge in view: a new reading, already recorded — nothing more goes up.
+    page.evaluate("delete document.hidden")
+    page.get_by_role("button", name="Pindai dengan kamera").click()
+    expect(page.locator("#result")).to_have_attribute("data-result", "duplicate", timeout=15_000)
+    expect(page.locator("#result-name")).to_have_text(NAME)
+    page.evaluate("window.tracks = document.getElementById('camera-video').srcObject.getTracks()")
     page.get_by_role("button", name="Hentikan kamera").click()
     expect(page.locator("#camera-video")).to_be_hidden()
-    assert page.evaluate("document.getElementById('camera-video').srcObject") is None  # the tracks were stopped
-    expect(page.get_by_role("button", name="Pindai dengan kamera")).to_be_visible()
+    assert page.evaluate("window.tracks.every(t => t.readyState === 'ended')")  # the camera light goes off
+    assert page.evaluate("document.getElementById('camera-video').srcObject") is None
+    assert len(uploaded) == 1 and page.locator("#queue-count").text_content() == "0"
     assert errors == [], errors
+
+
+def test_without_a_camera_the_station_says_so_and_the_typed_code_still_works(desk, browser):  # noqa: F811
+    """The shared headless Chromium has no camera and grants none: the page says why in Bahasa Indonesia."""
+    from playwright.sync_api import expect
+    world = desk.prepare()
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="id-ID")
+    ctx.set_default_timeout(10_000)
+    try:
+        page = ctx.new_page()
+        page.goto(desk.link(world["station"]))
+        expect(page.locator("#retreat-title")).to_have_text("Retret Kota Malang")
+        page.get_by_role("button", name="Pindai dengan kamera").click()
+        expect(page.locator("#camera-message")).to_have_text(re.compile(
+            r"^(Izin kamera ditolak|Kamera tidak ditemukan)"))
+        expect(page.locator("#camera-video")).to_be_hidden()
+        expect(page.get_by_role("button", name="Pindai dengan kamera")).to_be_visible()
+
+        page.locator("#code").fill(desk.badge_code(world["people"][1]["id"]))
+        page.locator("#code").press("Enter")
+        expect(page.locator("#result")).to_have_attribute("data-result", "present")
+        expect(page.locator("#queue-count")).to_have_text("0")
+    finally:
+        ctx.close()
