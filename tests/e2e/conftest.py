@@ -21,14 +21,19 @@ def _missing() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope="module")
-def browser():
+def require_chromium() -> None:
+    """Skips the calling test (or fixture) without Chromium or Playwright, fails it in CI."""
     missing = _missing()
     if missing:
         reason = "the browser tests need " + " and ".join(missing)
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

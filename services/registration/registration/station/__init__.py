@@ -1,4 +1,5 @@
-"""The check-in station (DESIGN.md §8): a plain HTML + JavaScript page for a phone or laptop with a QR scanner.
+"""The check-in station (DESIGN.md §8): a plain HTML + JavaScript page for a phone or laptop with a
+QR scanner or a camera.
 
 `GET /station/` is the same page for every station: the operator opens the `station_url` of a station token
 (`/station/#retreat=<id>&token=<token>`, the token in the fragment, so it never reaches a server log or a

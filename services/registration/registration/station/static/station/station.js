@@ -6,7 +6,11 @@
  * looked up; present or late by the session's start and the retreat's tolerance; already scanned; unknown.
  * Each accepted scan is queued with its true time and a new scan id, and the queue is uploaded in batches
  * (POST .../checkins/batch) whenever the network is there: the server decides again (idempotent by scan id, the
- * earliest scan wins) and its answer replaces the local one. Data enters the page only through textContent. */
+ * earliest scan wins) and its answer replaces the local one. Data enters the page only through textContent.
+ *
+ * Codes come from a scanner that types (keyboard wedge: the code and Enter into the input) or from the phone's
+ * camera ("Pindai dengan kamera"): the browser's BarcodeDetector where it reads QR codes, else the vendored jsQR,
+ * loaded only then. Both end in the same scan(code). */
 (function () {
   "use strict";
 
@@ -14,6 +18,8 @@
   var SYNC_EVERY_MS = 15000;
   var BATCH = 200;
   var TIMEOUT_MS = 30000;
+  var CAMERA_EVERY_MS = 150;      // between two decodes: enough for a queue of people, light on a phone's battery
+  var CAMERA_SAME_CODE_MS = 3000; // a badge held in front of the camera counts once, until it is away this long
 
   var WORDS = {
     present: "Hadir",
@@ -33,6 +39,13 @@
     },
     insecure: "Halaman stasiun harus dibuka lewat HTTPS (atau localhost): peramban tidak mengizinkan pemeriksaan " +
               "kode badge di alamat ini.",
+    cameraInsecure: "Kamera hanya dapat dipakai bila halaman stasiun dibuka lewat HTTPS (atau localhost). " +
+                    "Gunakan pemindai atau ketik kodenya.",
+    cameraMissing: "Kamera tidak ditemukan pada perangkat ini. Gunakan pemindai atau ketik kodenya.",
+    cameraDenied: "Izin kamera ditolak. Izinkan kamera untuk halaman ini di pengaturan peramban, lalu coba lagi.",
+    cameraBusy: "Kamera sedang dipakai aplikasi lain. Tutup aplikasi itu, lalu coba lagi.",
+    cameraFailed: "Kamera tidak dapat dibuka. Gunakan pemindai atau ketik kodenya.",
+    decoderFailed: "Pembaca QR gagal dimuat. Periksa jaringan, lalu coba lagi.",
     online: "Terhubung",
     offline: "Tidak ada jaringan — pindaian disimpan dan diunggah nanti"
   };
@@ -183,6 +196,128 @@
     });
   }
 
+  // ------------------------------------------------------------------ the camera
+  var camera = { run: 0, stream: null, timer: 0, detector: null, canvas: null, lastCode: "", lastSeen: 0 };
+
+  function cameraMessage(text) { $("camera-message").textContent = text; $("camera-message").hidden = !text; }
+
+  function cameraShown(on) {
+    document.querySelector('[data-action="camera-start"]').hidden = on;
+    document.querySelector('[data-action="camera-stop"]').hidden = !on;
+    $("camera-video").hidden = !on;
+  }
+
+  function cameraError(error) {
+    var name = (error && error.name) || "";
+    if (name === "NotAllowedError" || name === "SecurityError") { return MSG.cameraDenied; }
+    if (name === "NotFoundError" || name === "OverconstrainedError") { return MSG.cameraMissing; }
+    if (name === "NotReadableError" || name === "AbortError") { return MSG.cameraBusy; }
+    if (name === "DecoderError") { return MSG.decoderFailed; }
+    return MSG.cameraFailed;
+  }
+
+  function nativeDetector() {  // Chrome on Android: the platform's own reader, no download
+    if (!("BarcodeDetector" in window)) { return Promise.resolve(null); }
+    return Promise.resolve(window.BarcodeDetector.getSupportedFormats ? window.BarcodeDetector.getSupportedFormats()
+                                                                     : [])
+      .then(function (formats) {
+        return formats.indexOf("qr_code") >= 0 ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
+      })
+      .catch(function () { return null; });
+  }
+
+  function loadJsQR() {  // fetched only now, so the page stays light on a poor connection
+    if (window.jsQR) { return Promise.resolve(); }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = document.querySelector(".camera").getAttribute("data-decoder");
+      script.onload = function () { return window.jsQR ? resolve() : reject({ name: "DecoderError" }); };
+      script.onerror = function () { script.remove(); reject({ name: "DecoderError" }); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function decodeFrame(video) {
+    if (camera.detector) {
+      return camera.detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : ""; });
+    }
+    var scale = Math.min(1, 640 / video.videoWidth);  // jsQR's time grows with the pixels; 640 wide reads a badge
+    var width = Math.round(video.videoWidth * scale);
+    var height = Math.round(video.videoHeight * scale);
+    var canvas = camera.canvas || (camera.canvas = document.createElement("canvas"));
+    canvas.width = width;
+    canvas.height = height;
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0, width, height);
+    var found = window.jsQR(context.getImageData(0, 0, width, height).data, width, height,
+                            { inversionAttempts: "dontInvert" });  // badges are printed dark on light
+    return Promise.resolve(found ? found.data : "");
+  }
+
+  function cameraTick(run) {
+    var video = $("camera-video");
+    var next = function () {
+      if (camera.run === run) { camera.timer = setTimeout(function () { cameraTick(run); }, CAMERA_EVERY_MS); }
+    };
+    if (camera.run !== run) { return; }
+    if (video.readyState < 2 || !video.videoWidth) { next(); return; }
+    decodeFrame(video).then(function (text) {
+      var code = (text || "").trim();
+      if (!code || camera.run !== run) { return; }
+      var now = Date.now();
+      var same = code === camera.lastCode && now - camera.lastSeen < CAMERA_SAME_CODE_MS;
+      camera.lastCode = code;
+      camera.lastSeen = now;  // still in view: the quiet time starts again
+      if (!same) { scan(code); }
+    }).catch(function () { /* a frame that cannot be read: the next one */ }).then(next);
+  }
+
+  function startCamera() {
+    cameraMessage("");
+    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      cameraMessage(MSG.cameraInsecure);  // getUserMedia exists only in a secure context
+      return Promise.resolve();
+    }
+    stopCamera();
+    var run = camera.run;
+    cameraShown(true);
+    return nativeDetector().then(function (detector) {
+      camera.detector = detector;
+      return detector ? null : loadJsQR();
+    }).then(function () {
+      return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+    }).then(function (stream) {
+      if (camera.run !== run) {  // stopped (or hidden) while the camera was opening
+        stream.getTracks().forEach(function (track) { track.stop(); });
+        return;
+      }
+      camera.stream = stream;
+      var video = $("camera-video");
+      video.srcObject = stream;
+      var playing = video.play();
+      if (playing && playing.catch) { playing.catch(function () {}); }
+      cameraTick(run);
+    }).catch(function (error) {
+      if (camera.run !== run) { return; }
+      stopCamera();
+      cameraMessage(cameraError(error));
+    });
+  }
+
+  function stopCamera() {
+    camera.run += 1;  // every pending step of the previous run sees it is over
+    clearTimeout(camera.timer);
+    if (camera.stream) {
+      camera.stream.getTracks().forEach(function (track) { track.stop(); });  // the camera light goes off
+      camera.stream = null;
+    }
+    var video = $("camera-video");
+    video.pause();
+    video.srcObject = null;
+    camera.lastCode = "";
+    cameraShown(false);
+  }
+
   // ------------------------------------------------------------------ the page
   function alertText(text) { $("alert").textContent = text; $("alert").hidden = !text; }
 
@@ -275,6 +410,14 @@
       if (code) { scan(code); }
     });
     document.querySelector('[data-action="sync"]').addEventListener("click", refresh);
+    document.querySelector('[data-action="camera-start"]').addEventListener("click", startCamera);
+    document.querySelector('[data-action="camera-stop"]').addEventListener("click", function () {
+      stopCamera();
+      cameraMessage("");
+    });
+    // A hidden page or one being left must not keep the camera (and its light) on.
+    document.addEventListener("visibilitychange", function () { if (document.hidden) { stopCamera(); } });
+    window.addEventListener("pagehide", stopCamera);
     window.addEventListener("online", function () { setOnline(true); sync(); });
     window.addEventListener("offline", function () { setOnline(false); });
     window.addEventListener("hashchange", function () {  // a station link opened in this very tab
