@@ -226,15 +226,27 @@
       .catch(function () { return null; });
   }
 
-  function loadJsQR() {  // fetched only now, so the page stays light on a poor connection
+  var jsQRLoading = null;  // one download, whether the prefetch or the camera asks first
+
+  function loadJsQR() {
     if (window.jsQR) { return Promise.resolve(); }
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = document.querySelector(".camera").getAttribute("data-decoder");
-      script.onload = function () { return window.jsQR ? resolve() : reject({ name: "DecoderError" }); };
-      script.onerror = function () { script.remove(); reject({ name: "DecoderError" }); };
-      document.head.appendChild(script);
-    });
+    if (!jsQRLoading) {
+      jsQRLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = document.querySelector(".camera").getAttribute("data-decoder");
+        script.onload = function () { return window.jsQR ? resolve() : reject({ name: "DecoderError" }); };
+        script.onerror = function () { script.remove(); reject({ name: "DecoderError" }); };
+        document.head.appendChild(script);
+      }).catch(function (error) { jsQRLoading = null; throw error; });  // the next attempt downloads again
+    }
+    return jsQRLoading;
+  }
+
+  // Not with the page (it stays light on a poor connection), but once the station has its manifest, while the
+  // network is there: on the field at 05:30 the signal may be gone when the operator starts the camera.
+  function prefetchDecoder() {
+    nativeDetector().then(function (detector) { return detector ? null : loadJsQR(); })
+      .catch(function () { /* tried again when the camera starts */ });
   }
 
   function decodeFrame(video) {
@@ -389,7 +401,7 @@
 
   function refresh() {
     if (!state.token) { return Promise.resolve(); }
-    return refreshManifest().catch(function () {}).then(sync);
+    return refreshManifest().then(prefetchDecoder, function () {}).then(sync);
   }
 
   function start() {
