@@ -26,7 +26,7 @@ def context(browser):
 
 
 class Desk:
-    """The registration app on a real local port, prepared through its API: a retreat today with a session
+    """The registration app on a real local port, prepared through its API: a retreat around today with a session
     running now, two confirmed officials, a station token."""
 
     def __init__(self, app, base_url: str):
@@ -40,15 +40,15 @@ class Desk:
 
     def prepare(self, code: str = "STASIUN", title: str = "Retret Kota Malang", first_nip: int = 1) -> dict:
         now = datetime.now(ZoneInfo("Asia/Jakarta"))
-        today = now.date().isoformat()
-        retreat = self.call("post", "/retreats", 201, json={"code": code, "title": title,
-                                                            "starts_on": today, "ends_on": today})
+        # From yesterday to tomorrow: the session around now stays inside the retreat's dates at any hour.
+        retreat = self.call("post", "/retreats", 201, json={
+            "code": code, "title": title, "starts_on": (now - timedelta(days=1)).date().isoformat(),
+            "ends_on": (now + timedelta(days=1)).date().isoformat()})
         self.call("post", f"/retreats/{retreat['id']}/publish")
-        begins = max(now.replace(second=0, microsecond=0) - timedelta(minutes=1),
-                     now.replace(hour=0, minute=0, second=0, microsecond=0))
+        begins = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
         session = self.call("post", f"/retreats/{retreat['id']}/sessions", 201, json={
             "title": "Apel Pagi", "kind": "apel", "starts_at": begins.isoformat(),
-            "ends_at": min(begins + timedelta(hours=1), now.replace(hour=23, minute=59)).isoformat()})
+            "ends_at": (begins + timedelta(hours=1)).isoformat()})
         people = [self.confirmed(retreat["id"], n, name)
                   for n, name in ((first_nip, NAME), (first_nip + 1, "Siti Aminah, S.E."))]
         station = self.call("post", f"/retreats/{retreat['id']}/station-tokens", 201,

@@ -44,10 +44,10 @@ print(json.dumps(statuses), flush=True)
 
 def test_fifty_parallel_checkins_of_one_badge_make_one_attendance(api, client):
     now = datetime.now(ZoneInfo("Asia/Jakarta"))
-    retreat = api.retreat(publish=True, starts_on=now.date().isoformat(), ends_on=now.date().isoformat())
+    # From yesterday to tomorrow: a session around now stays inside the retreat's dates at any hour (midnight too).
+    retreat = api.retreat(publish=True, starts_on=(now - timedelta(days=1)).date().isoformat(),
+                          ends_on=(now + timedelta(days=1)).date().isoformat())
     begins = now.replace(second=0, microsecond=0) - timedelta(minutes=1)  # on time: present
-    if begins.date() != now.date():  # just after midnight: a session that began yesterday is not of this retreat
-        begins = now.replace(hour=0, minute=0, second=0, microsecond=0)
     session = api.session(retreat["id"], starts_at=begins.isoformat(),
                           ends_at=(begins + timedelta(minutes=30)).isoformat())
     registration = api.confirmed(retreat["id"], 1)
