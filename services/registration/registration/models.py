@@ -92,6 +92,8 @@ class Official(Timestamps, Base):
     echelon: Mapped[str | None] = mapped_column(String(10), nullable=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Of the messages to this official ("id" or "en"); None: the retreat's language.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
 
 
 class Registration(Timestamps, Base):

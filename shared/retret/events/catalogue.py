@@ -65,8 +65,8 @@ class OfficialData(Schema):
     echelon = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
-    # The language the official prefers for messages ("id" or "en"; none: the retreat's). Optional: not emitted
-    # yet.
+    # The language the official prefers for messages ("id" or "en"; none: the retreat's). Registration emits it;
+    # optional all the same, for events emitted before it did.
     language = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("id", "en")))
 
 
@@ -205,7 +205,7 @@ SPEAKER_ID = "9a8b7c6d-5e4f-4321-8765-43210fedcb31"
 _OFFICIAL = {
     "nip": "198609262015051001", "name": "Dr. Budi Santoso, S.Sos., M.Si.", "position": "Camat Lowokwaru",
     "position_kind": "camat", "unit_code": "35.73.05", "unit_name": "Kecamatan Lowokwaru", "rank": "IV/a",
-    "echelon": "III.a", "email": "budi.santoso@malangkota.go.id", "phone": "+6281234567890",
+    "echelon": "III.a", "email": "budi.santoso@malangkota.go.id", "phone": "+6281234567890", "language": None,
 }
 _BRIEF = {
     "code": "RETRET-MLG-2025", "title": "Retret Pejabat Struktural Kota Malang 2025",

@@ -5,12 +5,13 @@ from marshmallow import Schema, fields, validate
 
 from retret.http.pagination import PageArgs
 
-from ..domain.officials import ECHELONS, POSITION_KINDS, RANKS
+from ..domain.officials import ECHELONS, LANGUAGES, POSITION_KINDS, RANKS
 from .fields import BlankIsNone, Email, Nip, Phone, Text, list_schema
 
 
 class OfficialFields(BlankIsNone, Schema):
-    OPTIONAL_BLANK = ("position", "position_kind", "unit_code", "unit_name", "rank", "echelon", "email", "phone")
+    OPTIONAL_BLANK = ("position", "position_kind", "unit_code", "unit_name", "rank", "echelon", "email", "phone",
+                      "language")
 
     nip = Nip()
     name = Text(min=1, max=200)
@@ -24,6 +25,9 @@ class OfficialFields(BlankIsNone, Schema):
         ECHELONS, error="Eselon tidak valid; gunakan I.a sampai V.b."))
     email = Email(allow_none=True)
     phone = Phone(allow_none=True)
+    language = fields.String(allow_none=True, validate=validate.OneOf(
+        LANGUAGES, error="Bahasa tidak valid; gunakan id (Bahasa Indonesia) atau en (bahasa Inggris)."), metadata={
+        "description": "The language of the official's emails and SMS: id or en; null: the retreat's language"})
 
 
 class OfficialCreate(OfficialFields):
@@ -49,6 +53,8 @@ class Official(Schema):
     echelon = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    language = fields.String(allow_none=True, metadata={
+        "description": "id or en: the language of the official's messages; null: the retreat's language"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
