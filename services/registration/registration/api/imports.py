@@ -40,7 +40,7 @@ class ImportRegistrations(MethodView):
     @problems((400, "The multipart body cannot be read"), 404, 409, 413)
     def post(self, args, files, retreat_id):
         """Register the officials of a CSV or XLSX file (header: nip, name, position, position_kind, unit_code,
-        unit_name, rank, echelon, email, phone) — all of them or, if any row is invalid, none
+        unit_name, rank, echelon, email, phone, language) — all of them or, if any row is invalid, none
 
         Rows are checked by the same rules as `POST /registrations` (and an official already registered, or a NIP
         twice in the file, is an error on that row). Valid rows create or update the official and register them in

@@ -4,8 +4,11 @@ The file is streamed: rows are read one at a time and never gathered in a list, 
 in bounded memory (what grows is the set of NIPs seen and at most MAX_REPORTED_ERRORS errors).
 
 - Header row (the first non-blank one): the columns in COLUMNS, in any order, in any case, with surrounding spaces;
-  a space or a hyphen inside a name counts as "_" ("Unit Code" is unit_code). `nip` and `name` are required; other
-  columns are ignored and reported back, so that a "No" or "Keterangan" column does no harm.
+  a space or a hyphen inside a name counts as "_" ("Unit Code" is unit_code), and "bahasa" is `language`. `nip` and
+  `name` are required; other columns are ignored and reported back, so that a "No" or "Keterangan" column does no
+  harm.
+- `language`: id or en in any case, or the language's name (Indonesia, English, Inggris); a blank cell is none (the
+  retreat's language).
 - CSV: UTF-8 with or without BOM; `;`, `,` or tab separated (told by which reads more known columns in the header;
   an Excel "sep=;" first line is honoured); any line endings.
 - XLSX: the first sheet. Cells keep the type the spreadsheet gave them, which tells a NIP stored as text from one a
@@ -26,14 +29,18 @@ from typing import BinaryIO, Callable, Container, Iterable, Iterator
 
 from retret.rules.nip import normalize_nip
 
+from .officials import language_code
+
 COLUMNS = ("nip", "name", "position", "position_kind", "unit_code", "unit_name", "rank", "echelon", "email",
-           "phone")
+           "phone", "language")
+# Other header names of a column: organisers write their spreadsheets in Bahasa Indonesia.
+HEADER_ALIASES = {"bahasa": "language"}
 REQUIRED = ("nip", "name")
 # Up to this many data rows are answered in the request; a larger file becomes a job on the bulk queue.
 SYNC_MAX_ROWS = 10_000
 # A file is refused beyond this many rows (split it): it bounds how long one job may hold a retreat's lock.
 MAX_ROWS = 200_000
-# Every error of a file answered in the request is listed (ten columns of 10,000 rows at the most); only a job's
+# Every error of a file answered in the request is listed (eleven columns of 10,000 rows at the most); only a job's
 # file, up to MAX_ROWS, may have more, and there the answer stays bounded (`errors_omitted` counts the rest).
 MAX_REPORTED_ERRORS = len(COLUMNS) * SYNC_MAX_ROWS
 ALLOWED_EXTENSIONS = ("", "csv", "txt", "xlsx", "xlsm")
@@ -178,7 +185,7 @@ def map_header(header: list) -> tuple[dict[str, int], list[str]]:
     columns: dict[str, int] = {}
     ignored: list[str] = []
     for index, cell in enumerate(header):
-        name = _HEADER_JOINERS.sub("_", _text(cell).lstrip("\ufeff").strip().lower())
+        name = _column_name(_text(cell).lstrip("\ufeff"))
         if not name:
             continue
         if name not in COLUMNS:
@@ -191,6 +198,12 @@ def map_header(header: list) -> tuple[dict[str, int], list[str]]:
     if missing:
         raise FileProblem(MSG_MISSING_COLUMNS.format(columns=", ".join(missing)))
     return columns, ignored[:50]
+
+
+def _column_name(cell: str) -> str:
+    """The known column a header cell names (or the cell, joined and lower-cased, when it names none)."""
+    name = _HEADER_JOINERS.sub("_", cell.strip().lower())
+    return HEADER_ALIASES.get(name, name)
 
 
 def _data_rows(rows: Iterator[list], columns: dict[str, int]) -> Iterator[SheetRow]:
@@ -261,7 +274,7 @@ def _delimiter(header_line: str) -> str:
     """The separator that reads the most known column names from the header (then the most columns)."""
     def score(delimiter: str) -> tuple[int, int]:
         cells = next(csv.reader([header_line], delimiter=delimiter), [])
-        known = sum(_HEADER_JOINERS.sub("_", cell.strip().lower()) in COLUMNS for cell in cells)
+        known = sum(_column_name(cell) in COLUMNS for cell in cells)
         return known, len(cells)
     return max(_DELIMITERS, key=score)
 
@@ -298,6 +311,8 @@ def check_rows(rows: Iterable[SheetRow], validate: Validator, registered: Contai
     first_row_of: dict[str, int] = {}
     for row in rows:
         cells, errors = spreadsheet_damage(row.cells)
+        if cells.get("language"):
+            cells["language"] = language_code(cells["language"])
         damaged = set(errors)  # left out of validation: what is wrong with them is already said
         data, messages = validate({name: value for name, value in cells.items() if name not in damaged})
         errors.update({name: list(found) for name, found in messages.items() if name not in damaged})

@@ -23,7 +23,8 @@ def validate_official_row(cells: dict) -> tuple[dict | None, dict[str, list[str]
 class ImportFile(Schema):
     file = Upload(required=True, metadata={"description": "CSV (UTF-8, `;` or `,`) or XLSX (first sheet) with a "
                                                           "header row: nip, name, position, position_kind, "
-                                                          "unit_code, unit_name, rank, echelon, email, phone"})
+                                                          "unit_code, unit_name, rank, echelon, email, phone, "
+                                                          "language (or bahasa)"})
 
 
 class ImportArgs(Schema):
