@@ -44,6 +44,8 @@ def test_bad_input_names_the_field_with_the_rule_message(api, client, admin):
         ({"echelon": "III"}, "echelon", None),
         ({"echelon": "VI.a"}, "echelon", None),
         ({"position_kind": "bupati"}, "position_kind", None),
+        ({"language": "jv"}, "language", "Bahasa tidak valid; gunakan id (Bahasa Indonesia) atau en (bahasa Inggris)."),
+        ({"language": ["en"]}, "language", None),
         ({"name": ""}, "name", None),
         ({"name": None}, "name", None),
         ({"name": "n" * 201}, "name", None),
@@ -105,6 +107,25 @@ def test_put_clears_fields_left_out(api, client, admin):
     cleared = client.put(f"{URL}/{api.nip(1)}", json={"name": "Budi"}, headers=admin).get_json()
     assert cleared["email"] is None and cleared["phone"] is None and cleared["name"] == "Budi"
     assert api.outbox("participant.updated")[0]["data"]["registration_ids"] == []
+
+
+def test_an_officials_language_is_optional_blank_means_none_and_put_changes_or_clears_it(api, client, admin):
+    assert api.official(1)["language"] is None
+    assert api.official(2, language="")["language"] is None
+    assert api.official(3, language="en")["language"] == "en"
+    assert client.get(f"{URL}/{api.nip(3)}", headers=admin).get_json()["language"] == "en"
+    retreat = api.retreat(publish=True)
+    registration = api.register(retreat["id"], 1)
+    body = {k: v for k, v in api.official_body(1, language="en").items() if k != "nip"}
+    assert client.put(f"{URL}/{api.nip(1)}", json=body, headers=admin).get_json()["language"] == "en"
+    [event] = api.outbox("participant.updated")
+    assert event["data"]["changed"] == ["language"] and event["data"]["official"]["language"] == "en"
+    assert event["data"]["registration_ids"] == [registration["id"]]
+    body.pop("language")  # PUT: left out is cleared, as every other field
+    assert client.put(f"{URL}/{api.nip(1)}", json=body, headers=admin).get_json()["language"] is None
+    assert api.outbox("participant.updated")[-1]["data"]["changed"] == ["language"]
+    assert_problem(client.put(f"{URL}/{api.nip(1)}", json={**body, "language": "jv"}, headers=admin), 422,
+                   field="language")
 
 
 def test_put_validation(api, client, admin):

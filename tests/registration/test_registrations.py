@@ -5,7 +5,7 @@ from retret.events.catalogue import event_type
 from retret_testing.http import assert_problem
 
 OFFICIAL_KEYS = {"nip", "name", "position", "position_kind", "unit_code", "unit_name", "rank", "echelon",
-                 "email", "phone"}
+                 "email", "phone", "language"}
 
 
 def registrations_url(retreat_id):
@@ -157,6 +157,38 @@ def test_known_nip_with_new_data_updates_the_official_and_emits_participant_upda
     assert types.index("participant.updated") < len(types) - 1 and types[-1] == "participant.invited"
 
 
+def test_the_officials_own_language_is_kept_shown_and_emitted_and_null_clears_it(api, client, admin):
+    first, second, third = (api.retreat(code, publish=True) for code in ("A", "B", "C"))
+    registration = api.register(first["id"], 1, language="en")
+    assert registration["official"]["language"] == "en"
+    [invited] = api.outbox("participant.invited")
+    assert invited["data"]["official"]["language"] == "en" and invited["data"]["retreat"]["language"] == "id"
+    assert_catalogue_shape(invited)
+    api.register(second["id"], 1)  # language left out: the official keeps theirs
+    assert api.outbox("participant.invited")[-1]["data"]["official"]["language"] == "en"
+    assert "participant.updated" not in api.outbox_types()
+    cleared = api.register(third["id"], 1, language=None)
+    assert cleared["official"]["language"] is None
+    [updated] = api.outbox("participant.updated")
+    assert updated["data"]["changed"] == ["language"] and updated["data"]["official"]["language"] is None
+    assert_catalogue_shape(updated)
+    listed = client.get(registrations_url(first["id"]), headers=admin).get_json()["items"]
+    assert [r["official"]["language"] for r in listed] == [None]
+
+
+def test_an_unknown_language_is_422_naming_official_language_in_bahasa_indonesia(api, client, admin):
+    retreat = api.retreat(publish=True)
+    for language in ("fr", "EN", "english"):  # the API takes the codes only (an import also takes the names)
+        body = assert_problem(client.post(registrations_url(retreat["id"]), json={
+            "official": api.official_body(1, language=language)}, headers=admin), 422, field="official.language")
+        assert body["errors"]["official.language"] == [
+            "Bahasa tidak valid; gunakan id (Bahasa Indonesia) atau en (bahasa Inggris)."]
+    assert_problem(client.post(registrations_url(retreat["id"]), json={
+        "official": api.official_body(1, language=1)}, headers=admin), 422, field="official.language")
+    assert api.outbox("participant.invited") == []
+    assert client.get(f"/api/v1/officials/{api.nip(1)}", headers=admin).status_code == 404
+
+
 def test_known_nip_with_the_same_data_emits_no_update(api):
     first, second = api.retreat("A", publish=True), api.retreat("B", publish=True)
     api.register(first["id"], 1)
@@ -186,6 +218,7 @@ def test_bad_registration_input(api, client, admin):
         ({"official": api.official_body(1, rank="IV/f")}, "official.rank"),
         ({"official": api.official_body(1, echelon="III.c")}, "official.echelon"),
         ({"official": api.official_body(1, position_kind="raja")}, "official.position_kind"),
+        ({"official": api.official_body(1, language="fr")}, "official.language"),
         ({"official": {k: v for k, v in api.official_body(1).items() if k != "name"}}, "official.name"),
         ({"nip": api.nip(1), "status": "confirmed"}, "status"),
     ]
