@@ -94,6 +94,18 @@ def test_missing_required_columns_are_named(header, missing):
 
 def test_a_column_twice_is_refused():
     assert "'nip'" in _problem(lambda: map_header(["nip", "name", " NIP "]))
+    assert "'language'" in _problem(lambda: map_header(["nip", "name", "language", "Bahasa"]))
+
+
+@pytest.mark.parametrize("header", ["language", " Language ", "BAHASA", "bahasa"])
+def test_the_language_column_is_named_language_or_bahasa(header):
+    assert map_header(["nip", "name", header]) == ({"nip": 0, "name": 1, "language": 2}, [])
+
+
+def test_bahasa_counts_as_a_known_column_when_telling_the_delimiter():
+    sheet, rows = _rows(b"nip;name;bahasa\n198609262015051001;Budi, S.T.;en\n")
+    assert sheet.columns == {"nip": 0, "name": 1, "language": 2}
+    assert rows == [SheetRow(1, {"nip": NIP, "name": "Budi, S.T.", "language": "en"})]
 
 
 @pytest.mark.parametrize("data", [b"", b"\n\n  \n"])
@@ -195,6 +207,16 @@ def test_a_first_occurrence_with_other_errors_still_makes_later_ones_duplicates(
     checked = _checked([(1, {"nip": NIP, "name": "A", "email": "x"}), (2, {"nip": NIP, "name": "B"})])
     assert [error.field for error in checked[0].errors] == ["email"]
     assert [error.field for error in checked[1].errors] == ["nip"]
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("id", "id"), ("ID", "id"), (" En ", "en"), ("Indonesia", "id"), ("bahasa  Indonesia", "id"),
+    ("English", "en"), ("INGGRIS", "en"), ("Bahasa Inggris", "en"), (None, None), ("  ", None),
+    ("Jawa", "Jawa"),  # left as written: the schema refuses it with its message
+])
+def test_a_language_cell_is_read_as_its_code(cell, code):
+    [row] = _checked([(1, {"nip": NIP, "name": "A", "language": cell})])
+    assert row.data["language"] == code
 
 
 def test_already_registered():

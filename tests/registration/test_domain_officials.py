@@ -1,5 +1,5 @@
 """Official change detection and reference values (pure)."""
-from registration.domain.officials import ECHELONS, POSITION_KINDS, RANKS, changed_fields
+from registration.domain.officials import ECHELONS, LANGUAGES, POSITION_KINDS, RANKS, changed_fields, language_code
 
 CURRENT = {"nip": "198609262015051001", "name": "Budi", "position": "Camat", "email": "a@b.id", "phone": None,
            "rank": "IV/a"}
@@ -26,3 +26,10 @@ def test_reference_values():
     assert RANKS[0] == "I/a" and RANKS[-1] == "IV/e" and len(RANKS) == 17
     assert ECHELONS[0] == "I.a" and ECHELONS[-1] == "V.b" and "III.b" in ECHELONS and len(ECHELONS) == 10
     assert "kepala_opd" in POSITION_KINDS and "other" in POSITION_KINDS
+
+
+def test_a_language_is_a_profile_field_and_its_names_read_as_codes():
+    assert changed_fields({"name": "Budi", "language": None}, {"language": "en"}) == ["language"]
+    assert LANGUAGES == ("id", "en")
+    assert [language_code(text) for text in ("EN", "inggris", " Bahasa   Indonesia ", "english", "fr")] == [
+        "en", "en", "id", "en", "fr"]

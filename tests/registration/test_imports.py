@@ -81,6 +81,42 @@ def test_xlsx_with_nip_as_an_integer_and_phone_with_62_as_a_number(api):
     assert _official(api, "199001012022211001")["nip_kind"] == "pppk"
 
 
+def test_a_csv_language_column_named_bahasa_takes_codes_and_names_in_any_case(api):
+    retreat = api.retreat(publish=True)
+    rows = [official_row(i, bahasa=cell) for i, cell in enumerate(("EN", " Inggris ", "indonesia", "", "id"))]
+    body = _imported(api, retreat["id"], csv_bytes(rows, ["nip", "name", "bahasa"], delimiter=";"))
+    assert (body["created"], body["errors"], body["ignored_columns"]) == (5, [], [])
+    expected = ["en", "en", "id", None, "id"]
+    assert [_official(api, nip_number(i))["language"] for i in range(5)] == expected
+    invited = api.outbox("participant.invited")
+    assert [e["data"]["official"]["language"] for e in invited] == expected
+
+
+def test_an_xlsx_language_column(api):
+    retreat = api.retreat(publish=True)
+    data = xlsx_bytes([["198609262015051001", "Budi", "English"], ["198609262015051002", "Siti", "ID"],
+                       ["198609262015051003", "Ani", None]], header=["NIP", "Name", "Bahasa"])
+    assert _imported(api, retreat["id"], data, "pejabat.xlsx")["created"] == 3
+    assert [_official(api, f"19860926201505100{i}")["language"] for i in (1, 2, 3)] == ["en", "id", None]
+
+
+def test_an_unknown_language_is_an_error_on_its_row_and_a_blank_cell_clears_a_known_officials(api):
+    retreat = api.retreat(publish=True)
+    columns = COLUMNS + ["language"]
+    rows = [official_row(0, language="en"), official_row(1, language="Jawa"),
+            official_row(2, language="fr", email="x@")]
+    body = _rejected(api, retreat["id"], csv_bytes(rows, columns))
+    assert [(e["row"], e["field"]) for e in body["errors"]] == [(2, "language"), (3, "email"), (3, "language")]
+    assert body["errors"][0]["message"] == (
+        "Bahasa tidak valid; gunakan id (Bahasa Indonesia) atau en (bahasa Inggris).")
+    assert _count_officials() == 0
+    known = api.official(5, language="en")
+    body = _imported(api, retreat["id"], csv_bytes([{**known, "language": ""}], ["nip", "name", "language"]))
+    assert (body["created"], body["updated"]) == (1, 1)
+    assert _official(api, known["nip"])["language"] is None
+    assert api.outbox("participant.updated")[0]["data"]["changed"] == ["language"]
+
+
 def test_xlsx_with_nip_as_a_float_and_phone_without_its_zero_is_refused_never_guessed(api):
     retreat = api.retreat(publish=True)
     data = xlsx_bytes([[1.98609262015051e17, "Budi", "081234567890"], ["198609262015051002", "Siti", 81234567890],
