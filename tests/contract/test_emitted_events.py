@@ -4,7 +4,8 @@ A realistic retreat is prepared through the registration API (speakers, sessions
 by one and imported from a file, answers through the invitation links, a cancellation, a reschedule with
 shift_sessions, a session cancelled, the retreat started); every outbox row then goes to each consumer the way the relay
 sends it (sequenced, filtered by `filter_for` through `Bus.envelope_for`), and reporting's projection must show the
-same sessions and speakers as registration."""
+same sessions and speakers as registration. The one official who chose English gets notifications' English
+invitation in the retreat in Bahasa Indonesia."""
 from __future__ import annotations
 
 import importlib
@@ -62,7 +63,7 @@ def build_agenda(client) -> str:
     call(client, "post", f"/retreats/{retreat}/registrations", {"official": {
         "nip": "198609262015051001", "name": "Drs. Budi Santoso, M.Si.", "position": "Camat Lowokwaru",
         "unit_code": "35.73.05", "unit_name": "Kecamatan Lowokwaru", "email": "budi@malangkota.go.id",
-        "phone": "0812-3456-7890"}}, 201)
+        "phone": "0812-3456-7890", "language": "en"}}, 201)
     register_and_answer(client, retreat)
     call(client, "patch", f"/speakers/{speakers[1]}", {"status": "declined"})
     call(client, "patch", f"/sessions/{sessions[1]}", {"speaker_ids": [speakers[0]], "title": "Kuliah Umum BKN"})
@@ -155,6 +156,20 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     assert_registrations_match(retreat_id, registrations)
     checkins = call(registration, "get", f"/retreats/{retreat_id}/checkins")["items"]
     assert_attendance_matches(retreat_id, checkins)
+    assert_invitations_in_each_officials_language(retreat_id)
+
+
+def assert_invitations_in_each_officials_language(retreat_id: str) -> None:
+    from notifications.context import context
+    from notifications.models import Notification
+
+    with context.db.session() as db:
+        invitations = {row.recipient: row for row in db.scalars(select(Notification).where(
+            Notification.retreat_id == retreat_id, Notification.kind == "invitation",
+            Notification.channel == "email"))}
+    assert {recipient: row.language for recipient, row in invitations.items()} == {
+        "budi@malangkota.go.id": "en", **{f"pejabat{i}@malangkota.go.id": "id" for i in range(4)}}
+    assert invitations["budi@malangkota.go.id"].body_text.startswith("Dear ")
 
 
 def assert_attendance_matches(retreat_id: str, checkins: list[dict]) -> None:
