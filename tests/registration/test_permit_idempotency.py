@@ -6,10 +6,6 @@ The retreat lies in the coming days on the real clock: the concurrency test's ch
 one, and permits do not depend on the time."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from retret_testing.http import assert_problem
+from retret_testing.race import race_posts
 
 KEY = "Idempotency-Key"
 
@@ -170,50 +167,14 @@ def test_the_key_is_documented_as_an_optional_header(client):
         assert {"200", "201", "422"} <= set(post["responses"])
 
 
-# Each process builds the app on the same database, starts its threads, says "ready", and fires on "go".
-CHILD = """
-import json, sys, threading
-from registration import create_app
-app = create_app()
-url, body, key, count = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-go, answers, lock = threading.Event(), [], threading.Lock()
-def fire():
-    client = app.test_client()
-    go.wait()
-    response = client.post(url, json=body, headers={"Idempotency-Key": key})
-    with lock:
-        answers.append([response.status_code, response.get_json()])
-threads = [threading.Thread(target=fire) for _ in range(count)]
-for t in threads:
-    t.start()
-print("ready", flush=True)
-sys.stdin.readline()
-go.set()
-for t in threads:
-    t.join()
-print(json.dumps(answers), flush=True)
-"""
 PROCESSES, THREADS = 2, 4
 
 
 def test_eight_racing_requests_with_one_key_make_one_permit(api, world):
     body = {"kind": "sick", "reason": "Demam", "session_ids": [world["apel"]["id"]]}
     url = world["own_url"](world["siti"])
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, url, json.dumps(body), "kunci-balapan", str(THREADS)],
-                                 env=dict(os.environ), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                for _ in range(PROCESSES)]
-    try:
-        for child in children:
-            assert child.stdout.readline().strip() == "ready"
-        for child in children:
-            child.stdin.write("go\n")
-            child.stdin.flush()
-        answers = [answer for child in children for answer in json.loads(child.communicate(timeout=120)[0])]
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-
+    answers = race_posts(url, [[{"json": body, "headers": {KEY: "kunci-balapan"}}] * THREADS
+                               for _ in range(PROCESSES)])
     assert len(answers) == PROCESSES * THREADS
     assert sorted(status for status, _ in answers) == [200] * 7 + [201], answers[:3]
     assert len({answer["id"] for _, answer in answers}) == 1
