@@ -337,14 +337,19 @@ def test_a_confirmed_official_asks_for_a_sick_permit(portal, page, confirmed_wit
     expect(item).to_contain_text("Keterangan panitia: Kuliah wajib")
 
 
+def open_permit_form(page, link: str, kind: str, session: str, reason: str) -> None:
+    """The official opens the invitation and fills the permit form: the kind, one session, the reason."""
+    page.goto(link)
+    page.click("[data-action=permit]")
+    page.get_by_label(kind).check()
+    page.locator("label.choice", has_text=session).locator("input").check()
+    page.fill("[name=reason]", reason)
+
+
 def test_a_permit_without_a_reason_shows_the_field_error(portal, page, confirmed_with_agenda):
     from playwright.sync_api import expect
     world = confirmed_with_agenda
-    page.goto(portal.link(world["registration"]))
-    page.click("[data-action=permit]")
-    page.get_by_label("Keluarga").check()
-    page.locator("label.choice", has_text="Diskusi Kelompok").locator("input").check()
-    page.fill("[name=reason]", "   ")
+    open_permit_form(page, portal.link(world["registration"]), "Keluarga", "Diskusi Kelompok", "   ")
     page.click("[data-action=submit]")
 
     reason = page.locator("[name=reason]")
@@ -369,11 +374,7 @@ def test_a_permit_whose_reply_was_lost_is_not_sent_twice(portal, page, confirmed
     Idempotency-Key, and the server answers the permit it made instead of making a second."""
     from playwright.sync_api import expect
     world = confirmed_with_agenda
-    page.goto(portal.link(world["registration"]))
-    page.click("[data-action=permit]")
-    page.get_by_label("Dinas").check()
-    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
-    page.fill("[name=reason]", "Rapat koordinasi di Surabaya")
+    open_permit_form(page, portal.link(world["registration"]), "Dinas", "Kuliah Umum", "Rapat koordinasi di Surabaya")
 
     keys, answers = [], []
 
@@ -401,11 +402,7 @@ def test_the_official_sending_again_after_a_network_failure_reuses_the_key(porta
     same key as long as the form says the same; a changed form is another request with another key."""
     from playwright.sync_api import expect
     world = confirmed_with_agenda
-    page.goto(portal.link(world["registration"]))
-    page.click("[data-action=permit]")
-    page.get_by_label("Sakit").check()
-    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
-    page.fill("[name=reason]", "Demam")
+    open_permit_form(page, portal.link(world["registration"]), "Sakit", "Kuliah Umum", "Demam")
     keys = []
 
     def offline(route):
@@ -453,11 +450,7 @@ def test_no_permit_form_before_confirming(portal, page, upcoming):
 def test_a_refused_permit_shows_the_state_as_it_is_now(portal, page, confirmed_with_agenda):
     from playwright.sync_api import expect
     world = confirmed_with_agenda
-    page.goto(portal.link(world["registration"]))
-    page.click("[data-action=permit]")
-    page.get_by_label("Lainnya").check()
-    page.locator("label.choice", has_text="Kuliah Umum").locator("input").check()
-    page.fill("[name=reason]", "Acara keluarga")
+    open_permit_form(page, portal.link(world["registration"]), "Lainnya", "Kuliah Umum", "Acara keluarga")
     cancelled = portal.client.post(f"/api/v1/registrations/{world['registration']['id']}/cancel", json={},
                                    headers=portal.admin)  # meanwhile, by the organiser
     assert cancelled.status_code == 200, cancelled.get_json()
