@@ -104,7 +104,8 @@ class Events:
 
     def permit(self, registration_id: str, status: str = "approved", session_ids=(), starts_at=None,
                ends_at=None, permit_id: str | None = None):
-        verb = {"pending": "requested", "approved": "approved", "rejected": "rejected", "withdrawn": "withdrawn"}[status]
+        verb = {"pending": "requested", "approved": "approved", "rejected": "rejected",
+                "withdrawn": "withdrawn"}[status]
         data = copy.deepcopy(CATALOGUE[f"permit.{verb}"].sample)
         data.update(permit_id=permit_id or new_id(), registration_id=registration_id, status=status,
                     session_ids=list(session_ids),

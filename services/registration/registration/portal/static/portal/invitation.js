@@ -31,7 +31,9 @@
   };
 
   var PERMIT_KINDS = { sick: "Sakit", duty: "Dinas", family: "Keluarga", other: "Lainnya" };
-  var PERMIT_STATUS_WORDS = { pending: "Menunggu", approved: "Disetujui", rejected: "Ditolak", withdrawn: "Dibatalkan" };
+  var PERMIT_STATUS_WORDS = {
+    pending: "Menunggu", approved: "Disetujui", rejected: "Ditolak", withdrawn: "Dibatalkan"
+  };
 
   var MSG = {
     network: "Koneksi terputus. Periksa jaringan Anda lalu coba lagi.",
