@@ -202,8 +202,8 @@ def withdraw(permit_id: str, withdrawn_by: str, reason: str | None) -> dict:
 def withdraw_own(token: str, permit_id: str) -> dict:
     """By the official, through the invitation link: only their own request, only while it is pending."""
     with context.bus.unit_of_work() as session:
-        registration = _claimed(session, token, lock=True)
-        permit = session.get(Permit, str(permit_id), with_for_update=True)
+        registration = _claimed(session, token, lock=True)  # locks the retreat, as the admin's path does
+        permit = session.get(Permit, str(permit_id))
         if permit is None or permit.registration_id != registration.id:
             raise not_found(PERMIT_NOT_FOUND)  # another official's permit is not theirs to see
         _withdraw(session, permit, rules.OFFICIAL, None)
