@@ -461,3 +461,41 @@ def test_a_refused_permit_shows_the_state_as_it_is_now(portal, page, confirmed_w
     expect(page.locator("#permit-card")).to_be_hidden()
     expect(page.locator("[data-action=submit]")).to_have_count(0)
     assert portal.permits(world["retreat"]["id"]) == []
+
+
+def test_the_official_takes_back_a_pending_request(portal, page, confirmed_with_agenda):
+    """Only a pending request has the button; it asks first (dismissed: nothing is sent), then withdraws it."""
+    from playwright.sync_api import expect
+    world = confirmed_with_agenda
+    token = world["registration"]["invitation_url"].rsplit("/", 1)[1]
+    for kind, session in (("duty", "discussion"), ("sick", "lecture")):
+        made = portal.client.post(f"/api/v1/invitations/{token}/permits",
+                                  json={"kind": kind, "reason": "Alasan", "session_ids": [world[session]["id"]]})
+        assert made.status_code == 201, made.get_json()
+    duty = next(p for p in portal.permits(world["retreat"]["id"]) if p["kind"] == "duty")
+    approved = portal.client.post(f"/api/v1/permits/{duty['id']}/approve", headers=portal.admin)
+    assert approved.status_code == 200, approved.get_json()
+
+    page.goto(portal.link(world["registration"]))
+    sick = page.locator("#permit-list > li", has_text="Izin Sakit")
+    duty_item = page.locator("#permit-list > li", has_text="Izin Dinas")
+    expect(sick.locator(".permit-status")).to_have_text("Menunggu")
+    expect(duty_item.locator(".permit-status")).to_have_text("Disetujui")
+    expect(duty_item.locator("[data-action=withdraw-permit]")).to_have_count(0)  # the organiser's to withdraw
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    sick.locator("[data-action=withdraw-permit]").click()
+    expect(sick.locator(".permit-status")).to_have_text("Menunggu")
+    assert {p["status"] for p in portal.permits(world["retreat"]["id"])} == {"pending", "approved"}
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/withdraw")) as answered:
+        sick.locator("[data-action=withdraw-permit]").click()
+    assert answered.value.status == 200
+    expect(page.locator("#permit-success")).to_have_text("Pengajuan izin telah dibatalkan.")
+    expect(sick.locator(".permit-status")).to_have_text("Dibatalkan")
+    expect(page.locator("[data-action=withdraw-permit]")).to_have_count(0)
+    page.screenshot(path="/tmp/portal-permit-withdrawn.png", full_page=True)
+    assert sorted(p["status"] for p in portal.permits(world["retreat"]["id"])) == ["approved", "withdrawn"]
+    page.reload()
+    expect(sick.locator(".permit-status")).to_have_text("Dibatalkan")

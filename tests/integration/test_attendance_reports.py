@@ -1,6 +1,7 @@
 """From check-in to the secretariat's reports, through the bus and the real reporting worker: a station's batch
 (one latecomer), a permit approved after the session it covers, a batch uploaded hours late — the sessions and
-units reports show present, late, excused and absent."""
+units reports show present, late, excused and absent; the permit withdrawn, its excuse is cleared and the
+official is absent again."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -109,3 +110,12 @@ def _story(system, code):
         assert units["35.73.05"]["rate"] == pytest.approx(0.75)
         assert [units["35.73.01"][k] for k in ("present", "late", "excused", "absent")] == [0, 1, 0, 1]
         assert units["35.73.01"]["rate"] == pytest.approx(0.5)
+
+        # Approved by mistake: withdrawn, Andi's excuse goes (attendance.cleared) and he counts as absent.
+        call(system, "post", f"/api/v1/permits/{permit['id']}/withdraw", 200, json={"reason": "Salah setujui"})
+
+        def after_withdrawal():
+            items = report(system, rid, "sessions")
+            return items if items and (items[1]["excused"], items[1]["absent"]) == (0, 2) else None
+        _apel_row, lecture_row = wait_for(after_withdrawal, 60, message=f"after withdrawal\n{system.stack.logs()}")
+        assert [lecture_row[k] for k in counts] == [3, 1, 0, 0, 2]

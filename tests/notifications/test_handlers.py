@@ -175,9 +175,9 @@ def test_every_catalogue_type_from_registration_keeps_the_sequence(ctx, db):
     assert status["last_sequence"] == len(types) and status["gaps"] == []
     kinds = sorted(n.kind for n in db.notifications(channel="email"))
     assert kinds == ["cancelled", "confirmation", "declined", "group_assigned", "invitation", "permit_approved",
-                     "permit_rejected", "waitlisted"]
+                     "permit_rejected", "permit_withdrawn", "waitlisted"]
     assert sorted(n.kind for n in db.notifications(channel="sms")) == [
-        "confirmation", "group_assigned", "invitation", "permit_approved", "permit_rejected"]
+        "confirmation", "group_assigned", "invitation", "permit_approved", "permit_rejected", "permit_withdrawn"]
 
 
 def test_data_not_matching_the_catalogue_is_ignored_not_fatal(ctx, db):

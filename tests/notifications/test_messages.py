@@ -181,6 +181,27 @@ def test_permit_decisions(world, verb, subject, word):
     assert word in text and "izin (sakit)" in text and reason in text
 
 
+def test_a_permit_the_organiser_withdrew_is_told_in_the_retreats_language(world):
+    world.consume("retreat.updated", language="en")
+    registration_id = world.official(1, "confirmed")
+    world.consume("permit.withdrawn", registration_id=registration_id, withdrawn_by="organiser",
+                  withdrawal_reason="Approved by mistake")
+    world.run()
+    [mail] = world.received("Permit withdrawn").values()
+    text = text_of(mail)
+    assert "WITHDRAWN" in text and "permit (sick leave)" in text and "Approved by mistake" in text
+    assert world.received("Izin dibatalkan") == {}
+
+
+def test_a_request_the_official_took_back_is_not_told(world):
+    registration_id = world.official(1, "confirmed")
+    world.consume("permit.withdrawn", registration_id=registration_id, status="withdrawn", withdrawn_by="official",
+                  decision_reason=None, withdrawal_reason=None)
+    world.run()
+    assert world.received("Izin dibatalkan") == {} and world.received("Permit withdrawn") == {}
+    assert list(world.received("Konfirmasi kehadiran diterima")) == ["pejabat1@malangkota.go.id"]  # mail does go out
+
+
 def test_the_officials_language_then_the_retreats(world):
     world.consume("retreat.updated", language="en")
     registration_id = world.official(1, "confirmed")  # the retreat's English

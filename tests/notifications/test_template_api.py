@@ -23,7 +23,7 @@ def test_list_has_every_kind_channel_and_language(client, admin_headers):
     assert {i["source"] for i in items.values()} == {"file"}  # every kind in both languages ships
     assert "official.name" in items["invitation.email.id"]["placeholders"]
     assert items["invitation.email.id"]["required"] == ["invitation_url"]
-    assert len(items) == 17 * 2 * 2
+    assert len(items) == 18 * 2 * 2  # kinds × channels × languages
 
 
 def test_save_names_every_unknown_and_missing_placeholder(client, admin_headers):

@@ -30,7 +30,7 @@ EXPECTED = {
 }
 PUBLIC = {"/api/v1/auth/token", "/api/v1/invitations/{token}", "/api/v1/invitations/{token}/confirm",
           "/api/v1/invitations/{token}/decline", "/api/v1/invitations/{token}/permits",
-          "/api/v1/invitations/{token}/badge"}
+          "/api/v1/invitations/{token}/badge", "/api/v1/invitations/{token}/permits/{permit_id}/withdraw"}
 
 
 def staff_headers(role):

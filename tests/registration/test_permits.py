@@ -196,3 +196,138 @@ def test_the_invitation_view_lists_the_officials_agenda_and_own_permits(api, cli
 
     others = client.get(f"/api/v1/invitations/{api.token_of(budi)}").get_json()
     assert [p["status"] for p in others["permits"]] == ["pending"]  # only budi's own
+
+
+# --------------------------------------------------------------------------- withdrawal
+def withdraw(client, permit_id, headers, **body):
+    return client.post(f"/api/v1/permits/{permit_id}/withdraw", json=body, headers=headers)
+
+
+def checkin_statuses(client, world, operator, session) -> list[str]:
+    listed = client.get(f"/api/v1/retreats/{world['retreat']['id']}/checkins",
+                        query_string={"session_id": session["id"]}, headers=operator)
+    assert listed.status_code == 200, listed.get_json()
+    return [i["status"] for i in listed.get_json()["items"]]
+
+
+def test_withdrawing_an_approval_clears_its_excuses_but_never_a_scan_before_it(api, client, world, admin,
+                                                                               operator):
+    checkins = f"/api/v1/retreats/{world['retreat']['id']}/checkins"
+    scanned = client.post(checkins, json={"session_id": world["apel"]["id"], "scanned_at": at(5, 40),
+                                          "code": api.badge_code(world["budi"]["id"])}, headers=operator)
+    assert scanned.status_code == 201
+    permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                     session_ids=[world["apel"]["id"], world["lecture"]["id"]]).get_json()
+    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    assert checkin_statuses(client, world, operator, world["lecture"]) == ["excused"]
+
+    response = withdraw(client, permit["id"], admin, reason="Salah setujui")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["withdrawn_by"], body["withdrawal_reason"]) == ("withdrawn", "admin",
+                                                                                 "Salah setujui")
+    assert body["withdrawn_at"] and body["decided_by"] == "admin"  # who approved it is kept
+    # The lecture's excuse is gone (expected again); the apel scan (late, before approval) stays.
+    assert [(e["session_id"], e["reason"]) for e in events(api, "attendance.cleared")] == [
+        (world["lecture"]["id"], "permit_withdrawn")]
+    assert checkin_statuses(client, world, operator, world["lecture"]) == []
+    assert checkin_statuses(client, world, operator, world["apel"]) == ["late"]
+    [withdrawn] = events(api, "permit.withdrawn")
+    assert (withdrawn["status"], withdrawn["withdrawn_by"], withdrawn["withdrawal_reason"]) == (
+        "withdrawn", "organiser", "Salah setujui")
+    assert "withdrawal_reason" not in filter_for(SUBSCRIPTIONS["reporting"], "permit.withdrawn", withdrawn)
+    assert "admin" not in str(withdrawn)  # no staff username on the bus
+
+
+def test_withdrawing_an_approval_keeps_a_scan_since_and_what_another_permit_excuses(
+        api, client, world, admin, operator, frozen_clock):
+    nip = world["budi"]["official"]["nip"]
+    permit = request(client, world, admin, nip=nip, session_ids=[world["apel"]["id"], world["lecture"]["id"]],
+                     ).get_json()
+    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    # The apel (past) and the lecture (to come) are excused now.
+    assert checkin_statuses(client, world, operator, world["apel"]) == ["excused"]
+    other = request(client, world, admin, nip=nip, kind="duty", starts_at=at(13), ends_at=at(15)).get_json()
+    client.post(f"/api/v1/permits/{other['id']}/approve", headers=admin)
+    frozen_clock(datetime(2025, 5, 16, 8, 0, tzinfo=WIB))
+    came = client.post(f"/api/v1/retreats/{world['retreat']['id']}/checkins",
+                       json={"session_id": world["lecture"]["id"], "scanned_at": at(7, 55),
+                             "code": api.badge_code(world["budi"]["id"])}, headers=operator)
+    assert came.status_code == 201 and came.get_json()["status"] == "present"
+
+    assert withdraw(client, permit["id"], admin).status_code == 200
+    assert [e["session_id"] for e in events(api, "attendance.cleared")] == [world["apel"]["id"]]
+    assert checkin_statuses(client, world, operator, world["apel"]) == []
+    assert checkin_statuses(client, world, operator, world["lecture"]) == ["present"]
+
+
+def test_a_session_another_approved_permit_covers_stays_excused(api, client, world, admin, operator):
+    nip = world["budi"]["official"]["nip"]
+    first = request(client, world, admin, nip=nip, session_ids=[world["apel"]["id"], world["lecture"]["id"]],
+                    ).get_json()
+    second = request(client, world, admin, nip=nip, kind="duty", starts_at=at(7), ends_at=at(11)).get_json()
+    for permit in (first, second):
+        client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    assert withdraw(client, first["id"], admin).status_code == 200
+    assert [e["session_id"] for e in events(api, "attendance.cleared")] == [world["apel"]["id"]]
+    assert checkin_statuses(client, world, operator, world["lecture"]) == ["excused"]
+
+
+def test_withdrawing_a_pending_permit_touches_no_attendance(api, client, world, admin):
+    permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                     session_ids=[world["apel"]["id"]]).get_json()
+    response = client.post(f"/api/v1/permits/{permit['id']}/withdraw", headers=admin)  # no body: no reason
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["status"], response.get_json()["withdrawal_reason"]) == ("withdrawn", None)
+    assert [e["withdrawn_by"] for e in events(api, "permit.withdrawn")] == ["organiser"]
+    assert events(api, "attendance.cleared") == [] and events(api, "attendance.updated") == []
+    listed = client.get(world["url"], query_string={"status": "withdrawn"}, headers=admin).get_json()["items"]
+    assert [p["id"] for p in listed] == [permit["id"]]
+
+
+def test_withdraw_refusals(api, client, world, admin, operator, secretariat):
+    nip = world["budi"]["official"]["nip"]
+    permit = request(client, world, admin, nip=nip, session_ids=[world["apel"]["id"]]).get_json()
+    for headers in (operator, secretariat):
+        assert_problem(withdraw(client, permit["id"], headers), 403)
+    assert_problem(client.post(f"/api/v1/permits/{permit['id']}/withdraw", json={}), 401)
+    assert_problem(withdraw(client, uuid.uuid4(), admin), 404)
+    assert_problem(withdraw(client, permit["id"], admin, reason="x" * 2001), 422, field="reason")
+    rejected = request(client, world, admin, nip=nip, session_ids=[world["lecture"]["id"]]).get_json()
+    client.post(f"/api/v1/permits/{rejected['id']}/reject", json={}, headers=admin)
+    problem = assert_problem(withdraw(client, rejected["id"], admin), 409, code="permit_not_withdrawable")
+    assert "dibatalkan" in problem["detail"]
+    assert withdraw(client, permit["id"], admin).status_code == 200
+    assert_problem(withdraw(client, permit["id"], admin), 409, code="permit_not_withdrawable")
+    assert_problem(client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin), 409,
+                   code="permit_decided")
+    assert len(events(api, "permit.withdrawn")) == 1
+
+
+def test_the_official_takes_back_their_own_pending_request(api, client, world, admin):
+    own = f"/api/v1/invitations/{api.token_of(world['siti'])}/permits"
+    pending = client.post(own, json={"kind": "family", "reason": "Orang tua sakit",
+                                     "session_ids": [world["lecture"]["id"]]}).get_json()
+    approved = client.post(own, json={"kind": "sick", "reason": "Demam",
+                                      "session_ids": [world["apel"]["id"]]}).get_json()
+    client.post(f"/api/v1/permits/{approved['id']}/approve", headers=admin)
+    budis = request(client, world, admin, nip=world["budi"]["official"]["nip"],
+                    session_ids=[world["apel"]["id"]]).get_json()
+
+    response = client.post(f"{own}/{pending['id']}/withdraw")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "withdrawn" and body["withdrawn_at"] and "withdrawn_by" not in body
+    assert [(e["permit_id"], e["withdrawn_by"]) for e in events(api, "permit.withdrawn")] == [
+        (pending["id"], "official")]
+    problem = assert_problem(client.post(f"{own}/{approved['id']}/withdraw"), 409, code="permit_approved")
+    assert "panitia" in problem["detail"]
+    assert_problem(client.post(f"{own}/{pending['id']}/withdraw"), 409, code="permit_not_withdrawable")
+    assert_problem(client.post(f"{own}/{budis['id']}/withdraw"), 404)  # someone else's: not theirs to see
+    assert_problem(client.post(f"{own}/{uuid.uuid4()}/withdraw"), 404)
+    assert_problem(client.post(f"/api/v1/invitations/bukan-token/permits/{pending['id']}/withdraw"), 404)
+    view = client.get(f"/api/v1/invitations/{api.token_of(world['siti'])}").get_json()
+    # Both made at the same frozen moment: their order is not the point here.
+    assert {p["id"]: p["status"] for p in view["permits"]} == {approved["id"]: "approved",
+                                                               pending["id"]: "withdrawn"}
+    assert len(events(api, "permit.withdrawn")) == 1 and events(api, "attendance.cleared") == []

@@ -71,6 +71,8 @@ ACCESS: dict[tuple[str, str], set[str] | str] = {
     ("post", "/api/v1/invitations/{token}/permits"): PUBLIC,
     ("post", "/api/v1/permits/{permit_id}/approve"): WRITE,
     ("post", "/api/v1/permits/{permit_id}/reject"): WRITE,
+    ("post", "/api/v1/permits/{permit_id}/withdraw"): WRITE,
+    ("post", "/api/v1/invitations/{token}/permits/{permit_id}/withdraw"): PUBLIC,
 }
 # What a station token (of the retreat in the path) may call; everything else refuses it (401 or 403).
 STATION = {

@@ -97,9 +97,15 @@ class Events:
         data.update(registration_id=registration_id, session_id=session_id, status=status, **changes)
         return self.send("attendance.updated", data)
 
+    def cleared(self, registration_id: str, session_id: str, sequence: int | None = None):
+        data = copy.deepcopy(CATALOGUE["attendance.cleared"].sample)
+        data.update(registration_id=registration_id, session_id=session_id)
+        return self.send("attendance.cleared", data, sequence)
+
     def permit(self, registration_id: str, status: str = "approved", session_ids=(), starts_at=None,
                ends_at=None, permit_id: str | None = None):
-        verb = {"pending": "requested", "approved": "approved", "rejected": "rejected"}[status]
+        verb = {"pending": "requested", "approved": "approved", "rejected": "rejected",
+                "withdrawn": "withdrawn"}[status]
         data = copy.deepcopy(CATALOGUE[f"permit.{verb}"].sample)
         data.update(permit_id=permit_id or new_id(), registration_id=registration_id, status=status,
                     session_ids=list(session_ids),

@@ -130,6 +130,25 @@ def test_attendance_rate_and_certificates(client, headers, events, retreat):
     assert (body["attendance"]["excused"], body["attendance"]["absent"]) == (2, 3)
 
 
+def test_a_withdrawn_permit_and_its_cleared_excuse_count_as_absent_again(client, headers, events, retreat):
+    s = _agenda(events)
+    a, b, c, _d = _roster(events)
+    _attendance(events, s, a, b, c)
+    permit_id = str(uuid.uuid4())
+    events.permit(c, "approved", session_ids=[s["s1"], s["s2"]], permit_id=permit_id)
+    events.attendance(c, s["s1"], "excused", method="permit", scanned_at=None, device_id=None)
+    events.attendance(c, s["s2"], "excused", method="permit", scanned_at=None, device_id=None)
+    assert (summary(client, headers)["attendance"]["excused"], summary(client, headers)["attendance"]["absent"]) == (
+        3, 2)
+    events.permit(c, "withdrawn", session_ids=[s["s1"], s["s2"]], permit_id=permit_id)
+    events.cleared(c, s["s1"])
+    events.cleared(c, s["s2"])
+    body = summary(client, headers)
+    # As before the permit: A's s3 excused, C absent everywhere.
+    assert (body["attendance"]["excused"], body["attendance"]["absent"]) == (1, 4)
+    assert body["certificates"]["none"] == 1
+
+
 def test_as_of_reflects_sequences(client, headers, events, retreat):
     events.send("participant.invited")
     events.send("notification.status_changed")

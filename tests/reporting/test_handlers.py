@@ -158,6 +158,31 @@ def test_older_events_never_overwrite_newer_ones(events, db):
     assert get(db, Retreat, RETREAT_ID).status == "cancelled"
 
 
+def test_a_cleared_attendance_stays_cleared_for_older_events_and_yields_to_newer_ones(events, db):
+    """attendance.cleared leaves a tombstone with its sequence: an older attendance.updated replayed after it does
+    not bring the excuse back; a newer one (a scan after the withdrawal) wins."""
+    key = (REGISTRATION_ID, SESSION_ID)
+    events.send("attendance.updated", status="excused", method="permit", scanned_at=None, device_id=None,
+                sequence=10)
+    assert events.cleared(*key, sequence=12) is ConsumeResult.APPLIED
+    row = get(db, Attendance, key)
+    assert (row.status, row.sequence, row.method, row.scanned_at) == ("cleared", 12, None, None)
+    events.send("attendance.updated", status="excused", method="permit", scanned_at=None, device_id=None,
+                sequence=11)
+    assert get(db, Attendance, key).status == "cleared"
+    events.send("attendance.updated", status="late", sequence=13)
+    assert (get(db, Attendance, key).status, get(db, Attendance, key).sequence) == ("late", 13)
+    events.cleared(*key, sequence=12)  # the clear itself replayed: older than the scan, ignored
+    assert get(db, Attendance, key).status == "late"
+
+
+def test_a_clear_arriving_before_the_excuse_it_undoes_keeps_it_away(events, db):
+    registration_id = str(uuid.uuid4())
+    events.cleared(registration_id, SESSION_ID, sequence=20)
+    events.send("attendance.updated", registration_id=registration_id, status="excused", sequence=15)
+    assert get(db, Attendance, (registration_id, SESSION_ID)).status == "cleared"
+
+
 def test_notification_outcomes_follow_their_own_source(events, db):
     sample = CATALOGUE["notification.status_changed"].sample
     events.send("notification.status_changed", status="delivered", sequence=3)

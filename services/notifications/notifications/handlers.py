@@ -250,6 +250,16 @@ def on_permit_decided(session: Session, envelope: dict) -> None:
                           permit=data)
 
 
+def on_permit_withdrawn(session: Session, envelope: dict) -> None:
+    """Told to the official when the organiser withdrew it (an approval undone, or a request they made); not
+    when the official took back their own request: it was their own act."""
+    data = _load(envelope)
+    if data is None or data.get("withdrawn_by") == "official":
+        return
+    _message_registration(session, envelope, str(data["registration_id"]), REGISTRATION_KINDS[envelope["type"]],
+                          permit=data)
+
+
 def on_participant_updated(session: Session, envelope: dict) -> None:
     """New contact data for the official's registrations (used by later messages)."""
     data = _load(envelope)
@@ -302,5 +312,6 @@ HANDLERS: dict[str, Callable[[Session, dict], None]] = {
     "permit.requested": accept,
     "permit.approved": on_permit_decided,
     "permit.rejected": on_permit_decided,
+    "permit.withdrawn": on_permit_withdrawn,
     "group.assigned": on_group_assigned,
 }

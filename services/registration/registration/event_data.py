@@ -98,8 +98,23 @@ def attendance_data(attendance: Attendance) -> dict:
             "device_id": attendance.device_id}
 
 
+def cleared_data(attendance: Attendance, reason: str) -> dict:
+    """attendance.cleared: the pair has no attendance any more (consumers remove it; absent stays derived)."""
+    return {"registration_id": attendance.registration_id, "session_id": attendance.session_id,
+            "retreat_id": attendance.retreat_id, "reason": reason}
+
+
 def permit_data(permit: Permit) -> dict:
     """permit.*: the reason is personal (the relay keeps it from reporting)."""
     return {"permit_id": permit.id, "registration_id": permit.registration_id, "retreat_id": permit.retreat_id,
             "kind": permit.kind, "starts_at": _aware(permit.starts_at), "ends_at": _aware(permit.ends_at),
-            "session_ids": list(permit.session_ids or []), "status": permit.status, "reason": permit.reason}
+            "session_ids": list(permit.session_ids or []), "status": permit.status, "reason": permit.reason,
+            **_withdrawal(permit)}
+
+
+def _withdrawal(permit: Permit) -> dict:
+    """permit.withdrawn: by the official or by the organiser (never a staff username on the bus), and why."""
+    if permit.withdrawn_by is None:
+        return {}
+    return {"withdrawn_by": "official" if permit.withdrawn_by == "official" else "organiser",
+            "withdrawal_reason": permit.withdrawal_reason}

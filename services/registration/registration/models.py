@@ -265,7 +265,8 @@ class StationToken(Timestamps, Base):
 
 
 class Permit(Timestamps, Base):
-    """A permit (izin) of an official for sessions or a period: pending → approved | rejected."""
+    """A permit (izin) of an official for sessions or a period: pending → approved | rejected; pending or
+    approved → withdrawn (who approved it stays in decided_by: the withdrawal has its own columns)."""
     __tablename__ = "permits"
     __table_args__ = (
         Index("ix_permits_retreat_created", "retreat_id", "created_at", "id"),
@@ -289,6 +290,9 @@ class Permit(Timestamps, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a staff username, or "official"
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the request's, if it sent one
     request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the same key with another body: 422
 

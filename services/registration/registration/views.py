@@ -98,7 +98,7 @@ def invitation_permit_view(permit: Permit) -> dict:
         "id": permit.id, "kind": permit.kind, "reason": permit.reason, "session_ids": list(permit.session_ids or []),
         "starts_at": local(permit.starts_at, tz), "ends_at": local(permit.ends_at, tz), "status": permit.status,
         "decided_at": local(permit.decided_at, tz), "decision_reason": permit.decision_reason,
-        "created_at": local(permit.created_at, tz),
+        "withdrawn_at": local(permit.withdrawn_at, tz), "created_at": local(permit.created_at, tz),
     }
 
 
@@ -180,7 +180,8 @@ def permit_view(permit: Permit, private: bool = True) -> dict:
         "session_ids": list(permit.session_ids or []), "starts_at": local(permit.starts_at, tz),
         "ends_at": local(permit.ends_at, tz), "status": permit.status, "requested_by": permit.requested_by,
         "decided_by": permit.decided_by, "decided_at": local(permit.decided_at, tz),
-        "decision_reason": permit.decision_reason,
+        "decision_reason": permit.decision_reason, "withdrawn_by": permit.withdrawn_by,
+        "withdrawn_at": local(permit.withdrawn_at, tz), "withdrawal_reason": permit.withdrawal_reason,
         "created_at": local(permit.created_at, tz), "updated_at": local(permit.updated_at, tz),
     }
     if not private:

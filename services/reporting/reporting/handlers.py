@@ -22,7 +22,7 @@ from .domain.values import (
     as_bool, as_date, as_datetime, as_float, as_int, as_str_list, as_text, as_uuid, as_uuid_list,
 )
 from .models import (
-    AgendaSession, Attendance, NotificationOutcome, Permit, Registration, Retreat, Speaker,
+    CLEARED, AgendaSession, Attendance, NotificationOutcome, Permit, Registration, Retreat, Speaker,
 )
 
 log = logging.getLogger(__name__)
@@ -252,6 +252,26 @@ def on_attendance(session: Session, envelope: dict) -> None:
     return None
 
 
+def on_attendance_cleared(session: Session, envelope: dict) -> None:
+    """The pair has no attendance any more (a withdrawn permit's excuse). The row stays as a tombstone with this
+    event's sequence, so an older attendance.updated replayed later cannot bring it back; a newer one (a scan
+    after) overwrites it like any row."""
+    data, sequence = _facts(envelope)
+    registration_id, session_id = as_uuid(data.get("registration_id")), as_uuid(data.get("session_id"))
+    retreat_id = _retreat_id(data, envelope)
+    if not (registration_id and session_id and retreat_id):
+        return _skip(envelope, "cleared attendance without registration, session or retreat")
+    row = _newer_row(session, Attendance, (registration_id, session_id), sequence, registration_id=registration_id,
+                     session_id=session_id)
+    if row is None:
+        return None
+    row.retreat_id, row.status = retreat_id, CLEARED
+    row.scanned_at = row.method = row.device_id = None
+    row.sequence = sequence
+    row.updated_at = _occurred(envelope)
+    return None
+
+
 def on_permit(session: Session, envelope: dict) -> None:
     data, sequence = _facts(envelope)
     permit_id, registration_id = as_uuid(data.get("permit_id")), as_uuid(data.get("registration_id"))
@@ -301,6 +321,7 @@ _BY_PREFIX: dict[str, Callable[[Session, dict], None]] = {
     "participant.updated": on_participant_updated,
     "registration.": on_registration_status,
     "group.": on_group_assigned,
+    "attendance.cleared": on_attendance_cleared,  # before "attendance.": the first prefix that matches wins
     "attendance.": on_attendance,
     "permit.": on_permit,
     "notification.": on_notification_status,

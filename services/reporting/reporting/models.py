@@ -106,6 +106,10 @@ class Registration(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# The status of an attendance that was removed (attendance.cleared): a tombstone keeping the sequence, never reported.
+CLEARED = "cleared"
+
+
 class Attendance(Base):
     """The current status of one (registration, session) pair; `absent` is derived, never stored."""
     __tablename__ = "attendance"
@@ -113,7 +117,7 @@ class Attendance(Base):
     registration_id: Mapped[str] = mapped_column(ID, primary_key=True)
     session_id: Mapped[str] = mapped_column(ID, primary_key=True, index=True)
     retreat_id: Mapped[str] = mapped_column(ID, index=True)
-    status: Mapped[str] = mapped_column(STATUS)  # present | late | excused
+    status: Mapped[str] = mapped_column(STATUS)  # present | late | excused | cleared (a tombstone, see CLEARED)
     scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     method: Mapped[str | None] = mapped_column(CODE)
     device_id: Mapped[str | None] = mapped_column(Text)
@@ -128,7 +132,7 @@ class Permit(Base):
     registration_id: Mapped[str] = mapped_column(ID, index=True)
     retreat_id: Mapped[str] = mapped_column(ID, index=True)
     kind: Mapped[str] = mapped_column(CODE)
-    status: Mapped[str] = mapped_column(STATUS)  # pending | approved | rejected
+    status: Mapped[str] = mapped_column(STATUS)  # pending | approved | rejected | withdrawn
     session_ids: Mapped[list] = mapped_column(JSON, default=list)
     starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

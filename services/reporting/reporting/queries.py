@@ -11,7 +11,7 @@ from .domain.reach import MessageFacts, RosterFacts
 from .domain.summary import PermitFacts, RegistrationFacts, RetreatFacts, SessionFacts
 from .domain.values import as_uuid
 from .models import (
-    AgendaSession, Attendance, NotificationOutcome, Permit, ProjectionRebuild, Registration, Retreat,
+    CLEARED, AgendaSession, Attendance, NotificationOutcome, Permit, ProjectionRebuild, Registration, Retreat,
 )
 
 REBUILD_ID = 1
@@ -49,7 +49,7 @@ def retreat_facts(session: Session, retreat: Retreat) -> RetreatFacts:
         (r.registration_id, r.session_id): r.status
         for r in session.execute(
             select(Attendance.registration_id, Attendance.session_id, Attendance.status)
-            .where(Attendance.retreat_id == retreat.id)
+            .where(Attendance.retreat_id == retreat.id, Attendance.status != CLEARED)
         )
     }
     permits = tuple(

@@ -144,6 +144,14 @@ class AttendanceData(Schema):
     device_id = fields.String(allow_none=True)
 
 
+class AttendanceClearedData(Schema):
+    """The pair has no attendance any more (`absent` stays derived): what an approval excused, once it is withdrawn."""
+    registration_id = fields.UUID(required=True)
+    session_id = fields.UUID(required=True)
+    retreat_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("permit_withdrawn",)))
+
+
 class PermitData(Schema):
     permit_id = fields.UUID(required=True)
     registration_id = fields.UUID(required=True)
@@ -152,10 +160,14 @@ class PermitData(Schema):
     starts_at = fields.AwareDateTime(allow_none=True)
     ends_at = fields.AwareDateTime(allow_none=True)
     session_ids = fields.List(fields.UUID(), load_default=list)
-    status = fields.String(required=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    status = fields.String(required=True, validate=validate.OneOf(("pending", "approved", "rejected", "withdrawn")))
     reason = fields.String(allow_none=True)
     # Why an admin approved or rejected it (permit.approved / permit.rejected): told to the official.
     decision_reason = fields.String(allow_none=True)
+    # permit.withdrawn: who took it back (the official is not told of their own act; never a staff username) and why.
+    withdrawn_by = fields.String(allow_none=True, load_default=None,
+                                 validate=validate.OneOf(("official", "organiser")))
+    withdrawal_reason = fields.String(allow_none=True, load_default=None)
 
 
 class GroupAssignedData(Schema):
@@ -280,12 +292,19 @@ def _types() -> list[EventType]:
     out.append(EventType("attendance.updated", reg, AttendanceData, {
         "registration_id": REGISTRATION_ID, "session_id": SESSION_ID, "retreat_id": RETREAT_ID,
         "status": "late", "scanned_at": "2025-05-15T05:41:12+07:00", "method": "badge", "device_id": "pos-1"}))
+    out.append(EventType("attendance.cleared", reg, AttendanceClearedData, {
+        "registration_id": REGISTRATION_ID, "session_id": SESSION_ID, "retreat_id": RETREAT_ID,
+        "reason": "permit_withdrawn"}))
     out += [
         EventType(f"permit.{verb}", reg, PermitData, {**_PERMIT, "status": status, "decision_reason": decision},
                   personal=frozenset({"reason", "decision_reason"}))
         for verb, status, decision in (("requested", "pending", None), ("approved", "approved", "Surat dokter sah"),
                                        ("rejected", "rejected", "Sesi wajib tidak dapat diganti"))
     ]
+    out.append(EventType("permit.withdrawn", reg, PermitData, {
+        **_PERMIT, "status": "withdrawn", "decision_reason": "Surat dokter sah", "withdrawn_by": "organiser",
+        "withdrawal_reason": "Peserta sudah sehat dan hadir"},
+        personal=frozenset({"reason", "decision_reason", "withdrawal_reason"})))
     out.append(EventType("group.assigned", reg, GroupAssignedData, {
         "registration_id": REGISTRATION_ID, "retreat_id": RETREAT_ID, "group": "Peleton 3", "room": "Barak B-12"}))
     out.append(EventType("sms.reply_received", NOTIFICATIONS, SmsReplyData, {

@@ -18,7 +18,7 @@ CHANNELS = ("email", "sms")
 TEMPLATED_KINDS = (
     "invitation", "promotion", "response_reminder", "confirmation", "declined", "cancelled", "waitlisted",
     "retreat_rescheduled", "retreat_cancelled", "session_rescheduled", "session_cancelled", "permit_approved",
-    "permit_rejected", "group_assigned", "retreat_tomorrow", "session_reminder", "announcement",
+    "permit_rejected", "permit_withdrawn", "group_assigned", "retreat_tomorrow", "session_reminder", "announcement",
 )
 SMS_REPLY = "sms_reply"
 KINDS = (*TEMPLATED_KINDS, SMS_REPLY)
@@ -32,6 +32,7 @@ REGISTRATION_KINDS = {
     "registration.waitlisted": "waitlisted",
     "permit.approved": "permit_approved",
     "permit.rejected": "permit_rejected",
+    "permit.withdrawn": "permit_withdrawn",
     "group.assigned": "group_assigned",
 }
 # Kinds that go by email only while the official has an email (acknowledgements); the others go by SMS too.
@@ -167,6 +168,7 @@ def permit_view(permit: Mapping[str, Any], tz: str | None, language: str = "id")
         "kind_text": PERMIT_KIND_TEXT[_lang(language)].get(permit.get("kind") or "", "lainnya"),
         "status": permit.get("status"),
         "decision_reason": permit.get("decision_reason"),
+        "withdrawal_reason": permit.get("withdrawal_reason"),
         "starts_at_text": format_datetime(starts, tz, language) if starts else None,
         "ends_at_text": format_datetime(ends, tz, language) if ends else None,
     }

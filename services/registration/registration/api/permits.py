@@ -9,12 +9,16 @@ from retret.http.docs import problems, public, staff
 from retret.http.idempotency import header_doc, key_from_request
 
 from ..schemas import permits as schemas
+from ..schemas.invitations import InvitationPermit
 from ..services import permits
 
 blp = Blueprint("permits", __name__, url_prefix="/api/v1", description="Permits (izin)")
 READERS = (OPERATOR, SECRETARIAT)
 NOT_REQUESTABLE = (409, "The registration is not confirmed (code not_confirmed) or the retreat is cancelled")
 DECIDED = (409, "The permit was decided before (code permit_decided)")
+NOT_WITHDRAWABLE = (409, "The permit was rejected or withdrawn before (code permit_not_withdrawable)")
+OWN_NOT_WITHDRAWABLE = (409, "The permit is approved: only the organiser may withdraw it (code permit_approved); or "
+                             "it was rejected or withdrawn before (code permit_not_withdrawable)")
 # Optional: clients without a key keep getting a new permit per request, as before the header existed.
 IDEMPOTENCY_KEY = header_doc(False, "Optional, at most 200 characters, scoped to the official's registration. The "
                                     "same key with the same body answers the permit it made (200) and makes nothing "
@@ -88,3 +92,29 @@ class RejectPermit(MethodView):
     def post(self, data, permit_id):
         """Reject a permit (permit.rejected), optionally with a reason"""
         return permits.reject(permit_id, current_claims()["sub"], data.get("reason"))
+
+
+@blp.route("/permits/<uuid:permit_id>/withdraw")
+class WithdrawPermit(MethodView):
+    @staff(ADMIN)
+    @blp.arguments(schemas.Decision, required=False)
+    @blp.response(200, schemas.Permit)
+    @problems(400, 404, NOT_WITHDRAWABLE, 422)
+    def post(self, data, permit_id):
+        """Withdraw a pending or approved permit (permit.withdrawn), optionally with a reason
+
+        Withdrawing an approved permit undoes its excuses: each attendance its approval made excused and not
+        scanned since is removed (attendance.cleared) — the official is expected again; a scan stays."""
+        return permits.withdraw(permit_id, current_claims()["sub"], data.get("reason"))
+
+
+@blp.route("/invitations/<string:token>/permits/<uuid:permit_id>/withdraw")
+class WithdrawOwnPermit(MethodView):
+    @public()
+    @blp.response(200, InvitationPermit)
+    @problems(404, OWN_NOT_WITHDRAWABLE)
+    def post(self, token, permit_id):
+        """The official takes back their own permit request while it is pending (permit.withdrawn)
+
+        Another registration's permit is 404. Withdrawing again is 409 (code permit_not_withdrawable)."""
+        return permits.withdraw_own(token, permit_id)

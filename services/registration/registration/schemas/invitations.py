@@ -67,6 +67,7 @@ class InvitationPermit(Schema):
     status = fields.String(metadata={"enum": list(PERMIT_STATUSES)})
     decided_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
 

@@ -22,10 +22,10 @@ from retret.rules.nip import normalize_nip
 from ..context import context
 from ..domain import agenda, permits as rules
 from ..domain.checkins import PERMIT, permit_excuses
-from ..event_data import attendance_data, permit_data, session_slot
+from ..event_data import attendance_data, cleared_data, permit_data, session_slot
 from ..models import AgendaSession, Attendance, Permit, Registration
-from ..views import permit_view
-from .common import REGISTRATION_NOT_FOUND, created_cursor, get_owned, get_retreat
+from ..views import invitation_permit_view, permit_view
+from .common import REGISTRATION_NOT_FOUND, created_cursor, get_owned, get_retreat, not_found
 from .invitations import _claimed
 
 PERMIT_NOT_FOUND = "Izin tidak ditemukan."
@@ -190,10 +190,67 @@ def _excuse(session: Session, permit: Permit) -> None:
         context.bus.record(session, "attendance.updated", attendance_data(row), retreat_id=permit.retreat_id)
 
 
-def _covered(session: Session, permit: Permit) -> list[AgendaSession]:
-    rows = session.scalars(select(AgendaSession).where(
-        AgendaSession.retreat_id == permit.retreat_id, AgendaSession.status == agenda.SCHEDULED)
-        .order_by(AgendaSession.starts_at, AgendaSession.id)).all()
+# --------------------------------------------------------------------------- withdrawal
+def withdraw(permit_id: str, withdrawn_by: str, reason: str | None) -> dict:
+    """By an admin: a pending or approved permit becomes withdrawn; an approval's excuses are undone."""
+    with context.bus.unit_of_work() as session:
+        permit = get_owned(session, Permit, permit_id, PERMIT_NOT_FOUND, lock=True)
+        _withdraw(session, permit, withdrawn_by, reason)
+        return permit_view(permit)
+
+
+def withdraw_own(token: str, permit_id: str) -> dict:
+    """By the official, through the invitation link: only their own request, only while it is pending."""
+    with context.bus.unit_of_work() as session:
+        registration = _claimed(session, token, lock=True)  # locks the retreat, as the admin's path does
+        permit = session.get(Permit, str(permit_id))
+        if permit is None or permit.registration_id != registration.id:
+            raise not_found(PERMIT_NOT_FOUND)  # another official's permit is not theirs to see
+        _withdraw(session, permit, rules.OFFICIAL, None)
+        return invitation_permit_view(permit)
+
+
+def _withdraw(session: Session, permit: Permit, withdrawn_by: str, reason: str | None) -> None:
+    rules.check_withdrawable(permit.status, by_official=withdrawn_by == rules.OFFICIAL)
+    was_approved = permit.status == rules.APPROVED
+    permit.status, permit.withdrawn_by, permit.withdrawn_at = rules.WITHDRAWN, withdrawn_by, clock.now()
+    permit.withdrawal_reason = reason
+    session.flush()
+    _record(session, permit, "permit.withdrawn")
+    if was_approved:
+        _unexcuse(session, permit)
+
+
+def _unexcuse(session: Session, permit: Permit) -> None:
+    """Removes every attendance this permit's approval made excused and nothing scanned since: the official is
+    expected again (absent once the session ends, which is derived, never stored). A scan stays: the official came.
+    A session another approved permit of the official still covers stays excused."""
+    covered = {s.id for s in _covered(session, permit, scheduled_only=False)}
+    others = session.scalars(select(Permit).where(
+        Permit.registration_id == permit.registration_id, Permit.status == rules.APPROVED,
+        Permit.id != permit.id)).all()
+    for other in others:
+        covered -= {s.id for s in _covered(session, other, scheduled_only=False)}
+    if not covered:
+        return
+    rows = session.scalars(select(Attendance).where(
+        Attendance.registration_id == permit.registration_id, Attendance.session_id.in_(covered),
+        Attendance.status == EXCUSED, Attendance.method == PERMIT, Attendance.scan_id.is_(None))
+        .order_by(Attendance.session_id).with_for_update(of=Attendance)).all()
+    for row in rows:
+        data = cleared_data(row, "permit_withdrawn")
+        session.delete(row)
+        session.flush()
+        context.bus.record(session, "attendance.cleared", data, retreat_id=permit.retreat_id)
+
+
+def _covered(session: Session, permit: Permit, scheduled_only: bool = True) -> list[AgendaSession]:
+    """The sessions a permit covers; all of them (`scheduled_only=False`) when undoing an approval, since a session
+    cancelled after it keeps the excused attendance the approval made."""
+    stmt = select(AgendaSession).where(AgendaSession.retreat_id == permit.retreat_id)
+    if scheduled_only:
+        stmt = stmt.where(AgendaSession.status == agenda.SCHEDULED)
+    rows = session.scalars(stmt.order_by(AgendaSession.starts_at, AgendaSession.id)).all()
     starts = clock.as_utc(permit.starts_at) if permit.starts_at else None
     ends = clock.as_utc(permit.ends_at) if permit.ends_at else None
     return [s for s in rows if permit_covers(s.id, *_slot(s), permit.session_ids or [], starts, ends)]

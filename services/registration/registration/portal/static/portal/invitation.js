@@ -1,7 +1,8 @@
 /* The official's invitation page (DESIGN.md §8). Plain JavaScript, no build step.
  *
  * Reads the token from its own URL, loads GET {registrationApi}/invitations/{token}, and answers it with
- * POST .../confirm or .../decline; once confirmed, asks for permits (izin) with POST .../permits. Every piece of
+ * POST .../confirm or .../decline; once confirmed, asks for permits (izin) with POST .../permits and takes a
+ * pending one back with POST .../permits/{id}/withdraw. Every piece of
  * data goes into the page through textContent, never as HTML.
  * Built for a phone on a poor connection: requests time out, a failed send keeps the form as typed, and every
  * send is idempotent on the server (answers by nature, permits by their Idempotency-Key), so sending again after
@@ -30,7 +31,9 @@
   };
 
   var PERMIT_KINDS = { sick: "Sakit", duty: "Dinas", family: "Keluarga", other: "Lainnya" };
-  var PERMIT_STATUS_WORDS = { pending: "Menunggu", approved: "Disetujui", rejected: "Ditolak" };
+  var PERMIT_STATUS_WORDS = {
+    pending: "Menunggu", approved: "Disetujui", rejected: "Ditolak", withdrawn: "Dibatalkan"
+  };
 
   var MSG = {
     network: "Koneksi terputus. Periksa jaringan Anda lalu coba lagi.",
@@ -42,6 +45,8 @@
     confirmed: "Terima kasih, kehadiran Anda telah dikonfirmasi.",
     declined: "Terima kasih, jawaban Anda telah kami terima.",
     permitSent: "Pengajuan izin telah dikirim dan menunggu keputusan panitia.",
+    permitWithdrawConfirm: "Batalkan pengajuan izin ini? Pengajuan yang dibatalkan tidak dapat diaktifkan lagi.",
+    permitWithdrawn: "Pengajuan izin telah dibatalkan.",
     sending: "Mengirim…"
   };
 
@@ -314,7 +319,47 @@
     item.appendChild(covered);
     appendLine(item, "Alasan: ", permit.reason);
     appendLine(item, "Keterangan panitia: ", permit.decision_reason);
+    if (permit.status === "pending") {  // an approved one is the organiser's to withdraw (the API answers 409)
+      var actions = document.createElement("div");
+      actions.className = "actions";
+      var withdraw = document.createElement("button");
+      withdraw.type = "button";
+      withdraw.className = "secondary";
+      withdraw.setAttribute("data-action", "withdraw-permit");
+      withdraw.textContent = "Batalkan pengajuan";
+      withdraw.addEventListener("click", function () { withdrawPermit(permit, withdraw); });
+      actions.appendChild(withdraw);
+      item.appendChild(actions);
+    }
     return item;
+  }
+
+  /* Takes back a pending request. A lost reply is sent once more right away; if the first one did arrive, the
+   * second is a 409 and the page shows the permit as the server has it now. */
+  function withdrawPermit(permit, button) {
+    if (button.disabled || !window.confirm(MSG.permitWithdrawConfirm)) { return; }
+    var label = button.textContent;
+    button.disabled = true;
+    button.textContent = MSG.sending;
+    clearAlert();
+    show($("permit-success"), false);
+    var path = "/invitations/" + TOKEN + "/permits/" + permit.id + "/withdraw";
+    call("POST", path).catch(function (problem) {
+      if (problem instanceof Problem && problem.kind === "network") { return call("POST", path); }
+      throw problem;
+    }).then(function (answer) {
+      state.permits = state.permits.map(function (p) { return p.id === answer.id ? answer : p; });
+      renderPermits();
+      var success = setText("permit-success", MSG.permitWithdrawn);
+      show(success, true);
+      success.focus();
+    }, function (problem) {
+      button.disabled = false;
+      button.textContent = label;
+      var outcome = showProblem(problem, null);
+      if (outcome === "invalid") { show($("invitation"), false); }
+      if (outcome === "conflict") { refresh(); }
+    });
   }
 
   function coveredSpans(permit) {
