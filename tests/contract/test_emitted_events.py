@@ -157,6 +157,18 @@ def test_a_real_agenda_is_accepted_by_every_consumer_and_projected_by_reporting(
     checkins = call(registration, "get", f"/retreats/{retreat_id}/checkins")["items"]
     assert_attendance_matches(retreat_id, checkins)
     assert_invitations_in_each_officials_language(retreat_id)
+    assert_the_rejection_reason_reaches_the_official(retreat_id)
+
+
+def assert_the_rejection_reason_reaches_the_official(retreat_id: str) -> None:
+    """The admin's reason travels in permit.rejected and notifications says it ("Alasan: ...")."""
+    from notifications.context import context
+    from notifications.models import Notification
+
+    with context.db.session() as db:
+        texts = [row.body_text for row in db.scalars(select(Notification).where(
+            Notification.retreat_id == retreat_id, Notification.kind == "permit_rejected"))]
+    assert texts and all("Tanpa surat" in text for text in texts), texts
 
 
 def assert_invitations_in_each_officials_language(retreat_id: str) -> None:

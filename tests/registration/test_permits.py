@@ -109,7 +109,9 @@ def test_reject(api, client, world, admin):
     assert rejected.status_code == 200
     assert (rejected.get_json()["status"], rejected.get_json()["decision_reason"]) == ("rejected",
                                                                                        "Tanpa surat dokter")
-    assert [e["status"] for e in events(api, "permit.rejected")] == ["rejected"]
+    # The reason travels with the event: notifications tells it to the official ("Alasan: ...").
+    assert [(e["status"], e["decision_reason"]) for e in events(api, "permit.rejected")] == [
+        ("rejected", "Tanpa surat dokter")]
     assert events(api, "attendance.updated") == []
     assert_problem(client.post(f"/api/v1/permits/{uuid.uuid4()}/reject", json={}, headers=admin), 404)
     assert_problem(client.post(f"/api/v1/permits/{uuid.uuid4()}/approve", headers=admin), 404)

@@ -105,11 +105,12 @@ def cleared_data(attendance: Attendance, reason: str) -> dict:
 
 
 def permit_data(permit: Permit) -> dict:
-    """permit.*: the reason is personal (the relay keeps it from reporting)."""
+    """permit.*: the reasons are personal (the relay keeps them from reporting); the admin's decision reason is
+    what notifications tells the official ("Alasan: ...")."""
     return {"permit_id": permit.id, "registration_id": permit.registration_id, "retreat_id": permit.retreat_id,
             "kind": permit.kind, "starts_at": _aware(permit.starts_at), "ends_at": _aware(permit.ends_at),
             "session_ids": list(permit.session_ids or []), "status": permit.status, "reason": permit.reason,
-            **_withdrawal(permit)}
+            "decision_reason": permit.decision_reason, **_withdrawal(permit)}
 
 
 def _withdrawal(permit: Permit) -> dict:
