@@ -82,14 +82,20 @@ def test_a_period_permit_excuses_what_it_overlaps_in_the_officials_audience(api,
         (world["lecture"]["id"], "excused")]
 
 
-def test_a_scan_stays_and_a_later_scan_wins_over_an_excuse(api, client, world, admin, operator, frozen_clock):
-    checkins = f"/api/v1/retreats/{world['retreat']['id']}/checkins"
-    scanned = client.post(checkins, json={"session_id": world["apel"]["id"], "scanned_at": at(5, 40),
-                                          "code": api.badge_code(world["budi"]["id"])}, headers=operator)
+def late_at_apel_then_excused(api, client, world, admin, operator) -> dict:
+    """Budi is scanned late at the apel, then a permit for the apel and the lecture is approved: returns it."""
+    scanned = client.post(f"/api/v1/retreats/{world['retreat']['id']}/checkins", headers=operator, json={
+        "session_id": world["apel"]["id"], "scanned_at": at(5, 40), "code": api.badge_code(world["budi"]["id"])})
     assert scanned.status_code == 201
     permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
                      session_ids=[world["apel"]["id"], world["lecture"]["id"]]).get_json()
-    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    assert client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin).status_code == 200
+    return permit
+
+
+def test_a_scan_stays_and_a_later_scan_wins_over_an_excuse(api, client, world, admin, operator, frozen_clock):
+    checkins = f"/api/v1/retreats/{world['retreat']['id']}/checkins"
+    permit = late_at_apel_then_excused(api, client, world, admin, operator)
     statuses = {(e["session_id"], e["status"]) for e in events(api, "attendance.updated")}
     assert statuses == {(world["apel"]["id"], "late"), (world["lecture"]["id"], "excused")}
     # He came to the lecture after all: the scan replaces the excuse.
@@ -214,13 +220,7 @@ def checkin_statuses(client, world, operator, session) -> list[str]:
 
 def test_withdrawing_an_approval_clears_its_excuses_but_never_a_scan_before_it(api, client, world, admin,
                                                                                operator):
-    checkins = f"/api/v1/retreats/{world['retreat']['id']}/checkins"
-    scanned = client.post(checkins, json={"session_id": world["apel"]["id"], "scanned_at": at(5, 40),
-                                          "code": api.badge_code(world["budi"]["id"])}, headers=operator)
-    assert scanned.status_code == 201
-    permit = request(client, world, admin, nip=world["budi"]["official"]["nip"],
-                     session_ids=[world["apel"]["id"], world["lecture"]["id"]]).get_json()
-    client.post(f"/api/v1/permits/{permit['id']}/approve", headers=admin)
+    permit = late_at_apel_then_excused(api, client, world, admin, operator)
     assert checkin_statuses(client, world, operator, world["lecture"]) == ["excused"]
 
     response = withdraw(client, permit["id"], admin, reason="Salah setujui")
