@@ -93,18 +93,14 @@ def test_registration_is_a_source_with_its_bus_tasks_moves_retreats_on_and_impor
 
 
 def test_the_migration_runs_on_sqlite_and_matches_the_models(tmp_path, database_url):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
     from registration.models import metadata
     from retret.migrate import upgrade
+    from retret_testing.infra import schema_diffs
     migrations = os.path.join(os.path.dirname(__file__), "..", "..", "services", "registration", "migrations")
     sqlite_url = f"sqlite:///{tmp_path / 'registration.db'}"
     upgrade(migrations, sqlite_url)
     for url in (sqlite_url, database_url("registration")):
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
-        engine.dispose()
+        diff = schema_diffs(url, metadata)
         assert diff == [], (url, diff)
 
 

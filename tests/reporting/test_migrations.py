@@ -1,34 +1,24 @@
 """The migrations build exactly the models, on PostgreSQL and on SQLite (the embedded default)."""
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from retret.migrate import upgrade
 
 from reporting.migrate import MIGRATIONS_DIR
 from reporting.models import metadata
-
-
-def _diffs(url: str) -> list:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(compare_metadata(MigrationContext.configure(conn), metadata))
-    finally:
-        engine.dispose()
+from retret_testing.infra import schema_diffs
 
 
 def test_postgresql_schema_matches_the_models(database_url):
     url = database_url("reporting")
-    assert _diffs(url) == []
+    assert schema_diffs(url, metadata) == []
 
 
 def test_sqlite_schema_matches_the_models(tmp_path):
     url = f"sqlite:///{tmp_path / 'reporting.db'}"
     upgrade(MIGRATIONS_DIR, url)
-    assert _diffs(url) == []
+    assert schema_diffs(url, metadata) == []
     engine = create_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())

@@ -110,3 +110,17 @@ def serving(wsgi_app, name: str = "test-http") -> Iterator[str]:
         server.shutdown()
         thread.join(10)
         server.server_close()
+
+
+def schema_diffs(url: str, metadata) -> list:
+    """What Alembic's autogenerate finds between the migrated database at `url` and the models' `metadata`
+    (empty: the migrations build exactly the models)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(compare_metadata(MigrationContext.configure(conn), metadata))
+    finally:
+        engine.dispose()
