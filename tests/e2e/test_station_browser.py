@@ -11,6 +11,7 @@ import pytest
 
 from retret.auth import issue_token
 from retret_testing.env import TEST_ENV
+from retret_testing.badges import badge_code
 from retret_testing.infra import serving
 
 NAME = "Drs. Bambang <b>Sutrisno</b>, M.Si."  # markup in data must show as text
@@ -64,14 +65,7 @@ class Desk:
         assert response.status_code == 200, response.get_json()
         return registration
 
-    @staticmethod
-    def badge_code(registration_id: str) -> str:
-        from registration import tokens
-        from registration.context import context
-        from registration.models import Registration
-        with context.db.session() as session:
-            nonce = session.get(Registration, registration_id).badge_nonce
-        return tokens.badge_code(context.config.invitation_secret, nonce)
+    badge_code = staticmethod(badge_code)  # the code on a registration's QR badge
 
     def link(self, station: dict) -> str:
         url = station["station_url"]

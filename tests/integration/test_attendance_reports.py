@@ -11,6 +11,7 @@ import pytest
 
 from retret import clock
 from retret_testing.http import bearer
+from retret_testing.badges import badge_code
 from retret_testing.infra import wait_for
 
 pytestmark = pytest.mark.integration
@@ -70,12 +71,7 @@ def _story(system, code):
                        json={"device_id": "lapangan-1", "label": "Lapangan"})
 
     def badge(name):
-        from registration import tokens
-        from registration.context import context
-        from registration.models import Registration
-        with context.db.session() as session:
-            nonce = session.get(Registration, people[name]["id"]).badge_nonce
-        return tokens.badge_code(context.config.invitation_secret, nonce)
+        return badge_code(people[name]["id"])
 
     def upload(scans):
         response = system.clients["registration"].post(f"/api/v1/retreats/{rid}/checkins/batch",

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from retret import clock
 from retret.auth import issue_token
+from retret_testing.badges import badge_code
 from retret_testing.http import bearer
 
 JWT_SECRET = "test-jwt-secret-at-least-32-bytes-long"
@@ -121,15 +122,7 @@ class Driver:
         assert response.status_code == 200, response.get_json()
         return {**registration, "status": "confirmed"}
 
-    @staticmethod
-    def badge_code(registration_id: str) -> str:
-        """The code on a registration's QR badge."""
-        from registration import tokens
-        from registration.context import context
-        from registration.models import Registration
-        with context.db.session() as session:
-            nonce = session.get(Registration, registration_id).badge_nonce
-        return tokens.badge_code(context.config.invitation_secret, nonce)
+    badge_code = staticmethod(badge_code)  # the code on a registration's QR badge
 
     def station(self, retreat_id: str, device_id: str = "pos-1", headers: dict | None = None) -> dict:
         """A station token (issued by an admin unless `headers` says who) and its Authorization header."""
